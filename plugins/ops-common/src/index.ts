@@ -1,0 +1,10 @@
+/**
+ * Types, catalog annotations and pure functions shared by the browser and the
+ * server parts of the Operable suite.
+ *
+ * @packageDocumentation
+ */
+
+export * from './annotations';
+export * from './validation';
+export * from './ownership';

@@ -1,0 +1,189 @@
+import { parseEntityRef } from '@backstage/catalog-model';
+import {
+  ANNOTATION_ALERT_SELECTOR,
+  ANNOTATION_BREAK_GLASS,
+  ANNOTATION_CARRYING_CAPACITY,
+  ANNOTATION_OPS_AGENT,
+  ANNOTATION_OUTCOME_METRIC,
+  ANNOTATION_RUNBOOKS,
+  ANNOTATION_SUBSTRATE,
+  ANNOTATION_TIER,
+  ENTITY_TIERS,
+  OPERABLE_ANNOTATION_PREFIX,
+} from './annotations';
+
+/**
+ * One thing wrong with one `operable.dev/*` annotation.
+ *
+ * @public
+ */
+export interface AnnotationProblem {
+  annotation: string;
+  value: string;
+  message: string;
+}
+
+/** @public A parsed `key=value` / `key!=value` / `key=~regex` label matcher. */
+export interface LabelMatcher {
+  label: string;
+  op: '=' | '!=' | '=~' | '!~';
+  value: string;
+}
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:.]*$/;
+const LOCATION = /^(url|file|dir):.+$/;
+
+/**
+ * Parses an alert selector such as `service=checkout,env!=dev,team=~pay.*`.
+ * Throws an Error whose message says which part is malformed.
+ *
+ * @public
+ */
+export function parseLabelSelector(selector: string): LabelMatcher[] {
+  const parts = selector
+    .split(',')
+    .map(p => p.trim())
+    .filter(p => p.length > 0);
+  if (parts.length === 0) {
+    throw new Error('the selector is empty; expected e.g. service=checkout');
+  }
+  return parts.map(part => {
+    const m = /^([^=!~\s]+)\s*(=~|!~|!=|=)\s*(.*)$/.exec(part);
+    if (!m) {
+      throw new Error(
+        `"${part}" is not a matcher; expected label=value, label!=value, label=~regex or label!~regex`,
+      );
+    }
+    const [, label, op, rawValue] = m;
+    if (!LABEL_NAME.test(label)) {
+      throw new Error(`"${label}" is not a valid label name`);
+    }
+    const value = rawValue.trim().replace(/^"(.*)"$/, '$1');
+    if (value.length === 0) {
+      throw new Error(`the matcher for "${label}" has no value`);
+    }
+    if (op === '=~' || op === '!~') {
+      try {
+        // eslint-disable-next-line no-new
+        new RegExp(`^(?:${value})$`);
+      } catch (e) {
+        throw new Error(`"${value}" is not a valid regular expression`);
+      }
+    }
+    return { label, op: op as LabelMatcher['op'], value };
+  });
+}
+
+/**
+ * True when every matcher of the selector holds for the labels.
+ *
+ * @public
+ */
+export function matchesLabels(
+  matchers: LabelMatcher[],
+  labels: Record<string, string | undefined>,
+): boolean {
+  return matchers.every(({ label, op, value }) => {
+    const actual = labels[label] ?? '';
+    switch (op) {
+      case '=':
+        return actual === value;
+      case '!=':
+        return actual !== value;
+      case '=~':
+        return new RegExp(`^(?:${value})$`).test(actual);
+      case '!~':
+        return !new RegExp(`^(?:${value})$`).test(actual);
+      default:
+        return false;
+    }
+  });
+}
+
+function checkEntityRef(value: string, defaultKind?: string): string | undefined {
+  try {
+    parseEntityRef(value, defaultKind ? { defaultKind } : undefined);
+    return undefined;
+  } catch (e) {
+    return `"${value}" is not an entity reference: ${(e as Error).message}`;
+  }
+}
+
+/**
+ * Checks the value of every `operable.dev/*` annotation on an entity and says
+ * what is wrong with each. Unknown annotations under the prefix are reported
+ * too, since they are most often typos of a known one.
+ *
+ * @public
+ */
+export function validateOperableAnnotations(
+  kind: string,
+  annotations: Record<string, string> | undefined,
+): AnnotationProblem[] {
+  const problems: AnnotationProblem[] = [];
+  for (const [annotation, value] of Object.entries(annotations ?? {})) {
+    if (!annotation.startsWith(OPERABLE_ANNOTATION_PREFIX)) continue;
+    const fail = (message: string) =>
+      problems.push({ annotation, value, message });
+    switch (annotation) {
+      case ANNOTATION_OPS_AGENT: {
+        const error = checkEntityRef(value, 'Component');
+        if (error) fail(error);
+        break;
+      }
+      case ANNOTATION_RUNBOOKS:
+        if (!LOCATION.test(value)) {
+          fail(`"${value}" is not a location; expected url:<url>, file:<path> or dir:<path>`);
+        }
+        break;
+      case ANNOTATION_ALERT_SELECTOR:
+        try {
+          parseLabelSelector(value);
+        } catch (e) {
+          fail(`malformed selector: ${(e as Error).message}`);
+        }
+        break;
+      case ANNOTATION_OUTCOME_METRIC:
+        if (!METRIC_NAME.test(value)) {
+          fail(`"${value}" is not a metric name; use letters, digits, _, : and .`);
+        }
+        break;
+      case ANNOTATION_SUBSTRATE:
+        if (value !== 'true' && value !== 'false') {
+          fail(`"${value}" must be "true" or "false"`);
+        }
+        break;
+      case ANNOTATION_TIER:
+        if (!(ENTITY_TIERS as readonly string[]).includes(value)) {
+          fail(`"${value}" must be one of ${ENTITY_TIERS.join(', ')}`);
+        }
+        break;
+      case ANNOTATION_CARRYING_CAPACITY: {
+        if (kind.toLocaleLowerCase('en-US') !== 'group') {
+          fail('only applies to Group entities');
+        }
+        const n = Number(value);
+        if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+          fail(`"${value}" is not a non-negative number of load units per week`);
+        }
+        break;
+      }
+      case ANNOTATION_BREAK_GLASS: {
+        if (kind.toLocaleLowerCase('en-US') !== 'group') {
+          fail('only applies to Group entities');
+        }
+        const refs = value.split(',').map(v => v.trim()).filter(Boolean);
+        if (refs.length === 0) fail('lists no one; expected user or group references');
+        for (const ref of refs) {
+          const error = checkEntityRef(ref, 'User');
+          if (error) fail(error);
+        }
+        break;
+      }
+      default:
+        fail(`unknown annotation; known ones are ops-agent, runbooks, alert-selector, outcome-metric, substrate, tier, carrying-capacity, break-glass`);
+    }
+  }
+  return problems;
+}
