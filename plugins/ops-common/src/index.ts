@@ -8,3 +8,4 @@
 export * from './annotations';
 export * from './validation';
 export * from './ownership';
+export * from './incidents';

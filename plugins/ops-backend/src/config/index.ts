@@ -1,0 +1,2 @@
+export { readOpsConfig } from './readOpsConfig';
+export type { OpsConfig } from './readOpsConfig';

@@ -1,0 +1,2 @@
+export { DatabaseIncidentStore } from './DatabaseIncidentStore';
+export { migrateOpsDatabase, migrationsDir } from './migrations';

@@ -1,0 +1,6 @@
+export type {
+  IncidentStore,
+  IncidentOpening,
+  IncidentFilter,
+  NewTimelineEvent,
+} from './IncidentStore';

@@ -1,0 +1,7 @@
+/**
+ * The Operable ops backend: ownership, incidents, health and the ops agent.
+ *
+ * @packageDocumentation
+ */
+
+export { opsPlugin as default } from './plugin';

@@ -1,0 +1,2 @@
+export { resolveOwnership } from './resolveOwnership';
+export type { EntityLookup } from './resolveOwnership';

@@ -1,0 +1,2 @@
+export { createRouter } from './router';
+export type { RouterOptions } from './router';

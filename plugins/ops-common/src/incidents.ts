@@ -1,0 +1,76 @@
+/**
+ * The three observation layers of the sensor.
+ *
+ * @public
+ */
+export const LAYERS = ['product', 'ai-system', 'outcome'] as const;
+/** @public */
+export type Layer = (typeof LAYERS)[number];
+
+/**
+ * How an incident is answered: by the ops agent, the builder, or platform and
+ * architects.
+ *
+ * @public
+ */
+export const TIERS = ['routine', 'novel', 'systemic'] as const;
+/** @public */
+export type Tier = (typeof TIERS)[number];
+
+/** @public */
+export const INCIDENT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+/** @public */
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+/** @public */
+export const SEVERITIES = ['critical', 'high', 'warning', 'info'] as const;
+/** @public */
+export type Severity = (typeof SEVERITIES)[number];
+
+/**
+ * Correlated signals about one failure of one entity.
+ *
+ * @public
+ */
+export interface Incident {
+  id: string;
+  entityRef: string;
+  fingerprint: string;
+  title: string;
+  layer: Layer;
+  tier: Tier;
+  status: IncidentStatus;
+  severity: Severity;
+  /** Entity refs the failure can reach, computed from catalog relations. */
+  blastRadius: string[];
+  openedAt: string;
+  updatedAt: string;
+  resolvedAt?: string;
+}
+
+/** @public What a timeline entry records. */
+export type TimelineEventType =
+  | 'opened'
+  | 'signal'
+  | 'reopened'
+  | 'status'
+  | 'tier'
+  | 'note'
+  | 'action'
+  | 'page';
+
+/**
+ * One thing that happened to an incident.
+ *
+ * @public
+ */
+export interface TimelineEvent {
+  id: number;
+  incidentId: string;
+  at: string;
+  type: TimelineEventType;
+  /** Entity ref of the person or agent that acted, when one did. */
+  actor?: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
