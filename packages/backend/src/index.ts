@@ -8,6 +8,9 @@ const backend = createBackend();
 
 backend.add(import('@backstage/plugin-app-backend'));
 
+// events: lets plugins of several backend replicas hear each other
+backend.add(import('@backstage/plugin-events-backend'));
+
 // auth: the guest provider is enough for the demo portal
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
