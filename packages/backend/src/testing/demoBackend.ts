@@ -1,0 +1,117 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolve as resolvePath } from 'node:path';
+
+// Starts the real backend of the demo portal (src/index.ts with every plugin
+// and module it installs, app-config.yaml and the demo catalog) in a child
+// process on a free loopback port, for tests that talk to it over HTTP.
+
+export const repoRoot = resolvePath(__dirname, '../../../..');
+
+export interface DemoBackend {
+  baseUrl: string;
+  /** Everything the backend printed so far. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls until probe returns a value; a probe that throws counts as not yet. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 500));
+  }
+}
+
+export async function startDemoBackend(
+  env: Record<string, string> = {},
+): Promise<DemoBackend> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let output = '';
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      '--require',
+      require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+      resolvePath(__dirname, '../index.ts'),
+      '--config',
+      resolvePath(repoRoot, 'app-config.yaml'),
+    ],
+    {
+      cwd: resolvePath(__dirname, '../..'),
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        APP_CONFIG_backend_baseUrl: baseUrl,
+        // The backend serves the built frontend (app-backend) on the same origin.
+        APP_CONFIG_app_baseUrl: baseUrl,
+        APP_CONFIG_backend_listen_port: String(port),
+        APP_CONFIG_backend_listen_host: '127.0.0.1',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout!.on('data', d => {
+    output += d.toString();
+  });
+  child.stderr!.on('data', d => {
+    output += d.toString();
+  });
+
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise(r => child.once('exit', r));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise(r => setTimeout(r, 10_000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
+
+  try {
+    await waitFor(
+      'the backend to answer /api/ops/health',
+      async () => {
+        if (child.exitCode !== null) throw new Error('exited');
+        const res = await fetch(`${baseUrl}/api/ops/health`);
+        return res.ok ? true : undefined;
+      },
+      180_000,
+    );
+    if (child.exitCode !== null) throw new Error('the backend exited');
+  } catch (e) {
+    await stop();
+    throw new Error(
+      `${(e as Error).message}\n--- backend output ---\n${output}`,
+    );
+  }
+  return { baseUrl, output: () => output, stop };
+}
+
+/** A guest user's Backstage token, as the sign-in page would get it. */
+export async function guestToken(baseUrl: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/guest/refresh`, {
+    headers: { 'x-requested-with': 'XMLHttpRequest' },
+  });
+  if (!res.ok) throw new Error(`guest sign-in answered ${res.status}`);
+  const body = await res.json();
+  return body.backstageIdentity.token;
+}
