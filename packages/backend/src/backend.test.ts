@@ -3,11 +3,12 @@ import {
   guestToken,
   startDemoBackend,
   waitFor,
-} from './testing/demoBackend';
+} from './__testUtils__/demoBackend';
 
 jest.setTimeout(240_000);
 
-const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
+const ansiEscape = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+const stripAnsi = (s: string) => s.replace(ansiEscape, '');
 
 describe('the demo backend', () => {
   let backend: DemoBackend;

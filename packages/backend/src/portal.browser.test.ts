@@ -7,7 +7,7 @@ import {
   repoRoot,
   startDemoBackend,
   waitFor,
-} from './testing/demoBackend';
+} from './__testUtils__/demoBackend';
 
 // A person's view of the portal: the built frontend served by the real
 // backend, in Debian's Chromium, signed in as guest, on a demo service's Ops tab.
@@ -68,7 +68,9 @@ describe('the demo portal in a browser', () => {
       )
     ).json();
 
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const page = await browser.newPage({
+      viewport: { width: 1400, height: 1000 },
+    });
     const problems: string[] = [];
     page.on('pageerror', e => problems.push(e.message));
 
@@ -76,7 +78,9 @@ describe('the demo portal in a browser', () => {
       `${baseUrl}/catalog/${service.metadata.namespace}/component/${service.metadata.name}/ops`,
     );
     // The default sign-in page offers the guest provider.
-    await page.getByRole('button', { name: /enter/i }).click({ timeout: 60_000 });
+    await page
+      .getByRole('button', { name: /enter/i })
+      .click({ timeout: 60_000 });
 
     const card = page.getByText('Ownership', { exact: false }).first();
     await card.waitFor({ timeout: 60_000 });

@@ -35,7 +35,9 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('ops_incident_events', table => {
-    table.comment('The timeline of an incident: one row per thing that happened');
+    table.comment(
+      'The timeline of an incident: one row per thing that happened',
+    );
     table.bigIncrements('id').primary();
     table
       .string('incident_id', 36)

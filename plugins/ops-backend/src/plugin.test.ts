@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { JsonObject } from '@backstage/types';
 import request from 'supertest';
 import { opsPlugin } from './plugin';
 
@@ -19,13 +20,21 @@ const entities: Entity[] = [
       namespace: 'default',
       annotations: { 'operable.dev/ops-agent': 'component:default/ops-bot' },
     },
-    spec: { type: 'service', owner: 'group:default/payments', lifecycle: 'production' },
+    spec: {
+      type: 'service',
+      owner: 'group:default/payments',
+      lifecycle: 'production',
+    },
   },
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: { name: 'ops-bot', namespace: 'default', title: 'Ops bot' },
-    spec: { type: 'ops-agent', owner: 'group:default/platform', lifecycle: 'production' },
+    spec: {
+      type: 'ops-agent',
+      owner: 'group:default/platform',
+      lifecycle: 'production',
+    },
   },
   {
     apiVersion: 'backstage.io/v1alpha1',
@@ -38,7 +47,10 @@ const entities: Entity[] = [
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'User',
     metadata: { name: 'alice', namespace: 'default' },
-    spec: { profile: { displayName: 'Alice', email: 'alice@example.com' }, memberOf: ['payments'] },
+    spec: {
+      profile: { displayName: 'Alice', email: 'alice@example.com' },
+      memberOf: ['payments'],
+    },
   },
   {
     apiVersion: 'backstage.io/v1alpha1',
@@ -48,14 +60,16 @@ const entities: Entity[] = [
   },
 ];
 
-function start(config: Record<string, unknown> = {}) {
+function start(config: JsonObject = {}) {
   return startTestBackend({
     features: [
       opsPlugin,
       catalogServiceMock.factory({ entities }),
       mockServices.rootConfig.factory({ data: config }),
       // A request without a token is anonymous, as in a real backend.
-      mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+      mockServices.httpAuth.factory({
+        defaultCredentials: mockCredentials.none(),
+      }),
     ],
   });
 }
@@ -70,7 +84,12 @@ describe('ops backend plugin', () => {
 
   it('serves the ownership of an entity', async () => {
     const { server } = await start({
-      ops: { escalation: { platformGroup: 'platform', architectGroup: 'group:default/architects' } },
+      ops: {
+        escalation: {
+          platformGroup: 'platform',
+          architectGroup: 'group:default/architects',
+        },
+      },
     });
     const res = await request(server)
       .get('/api/ops/entities/component/default/checkout-api/ownership')
@@ -81,7 +100,12 @@ describe('ops backend plugin', () => {
       title: 'Payments',
       found: true,
       members: [
-        { ref: 'user:default/alice', title: 'Alice', found: true, email: 'alice@example.com' },
+        {
+          ref: 'user:default/alice',
+          title: 'Alice',
+          found: true,
+          email: 'alice@example.com',
+        },
       ],
     });
     expect(res.body.opsAgent).toEqual({
@@ -92,7 +116,13 @@ describe('ops backend plugin', () => {
       lifecycle: 'production',
       isOpsAgent: true,
     });
-    expect(res.body.escalation.map((s: any) => [s.role, s.group?.ref, s.group?.found])).toEqual([
+    expect(
+      res.body.escalation.map((s: any) => [
+        s.role,
+        s.group?.ref,
+        s.group?.found,
+      ]),
+    ).toEqual([
       ['builder', 'group:default/payments', true],
       ['platform', 'group:default/platform', true],
       ['architect', 'group:default/architects', false],

@@ -1,4 +1,4 @@
-import { parseEntityRef } from '@backstage/catalog-model';
+import { makeValidator, parseEntityRef } from '@backstage/catalog-model';
 import {
   ANNOTATION_ALERT_SELECTOR,
   ANNOTATION_BREAK_GLASS,
@@ -101,13 +101,39 @@ export function matchesLabels(
   });
 }
 
-function checkEntityRef(value: string, defaultKind?: string): string | undefined {
+const validators = makeValidator();
+
+/**
+ * Why a value is not a reference to an entity the catalog could hold, of one
+ * of the allowed kinds; undefined when it is one.
+ */
+function checkEntityRef(
+  value: string,
+  defaultKind: string,
+  allowedKinds: string[],
+): string | undefined {
+  let ref;
   try {
-    parseEntityRef(value, defaultKind ? { defaultKind } : undefined);
-    return undefined;
+    ref = parseEntityRef(value.trim(), { defaultKind });
   } catch (e) {
     return `"${value}" is not an entity reference: ${(e as Error).message}`;
   }
+  // parseEntityRef only splits on ":" and "/"; the parts must be valid too.
+  if (
+    !validators.isValidKind(ref.kind) ||
+    !validators.isValidNamespace(ref.namespace) ||
+    !validators.isValidEntityName(ref.name)
+  ) {
+    return `"${value}" is not a valid entity reference; expected [${defaultKind.toLocaleLowerCase(
+      'en-US',
+    )}:][<namespace>/]<name>`;
+  }
+  if (!allowedKinds.includes(ref.kind.toLocaleLowerCase('en-US'))) {
+    return `"${value}" refers to a ${ref.kind}; expected a ${allowedKinds.join(
+      ' or a ',
+    )}`;
+  }
+  return undefined;
 }
 
 /**
@@ -122,19 +148,27 @@ export function validateOperableAnnotations(
   annotations: Record<string, string> | undefined,
 ): AnnotationProblem[] {
   const problems: AnnotationProblem[] = [];
-  for (const [annotation, value] of Object.entries(annotations ?? {})) {
+  for (const [annotation, raw] of Object.entries(annotations ?? {})) {
     if (!annotation.startsWith(OPERABLE_ANNOTATION_PREFIX)) continue;
+    const value = String(raw);
     const fail = (message: string) =>
       problems.push({ annotation, value, message });
+    if (typeof raw !== 'string') {
+      fail(`must be a string, got ${typeof raw}`);
+      continue;
+    }
     switch (annotation) {
       case ANNOTATION_OPS_AGENT: {
-        const error = checkEntityRef(value, 'Component');
-        if (error) fail(error);
+        const error = checkEntityRef(value, 'Component', ['component']);
+        if (error)
+          fail(`${error}; an ops agent is a Component of spec.type ops-agent`);
         break;
       }
       case ANNOTATION_RUNBOOKS:
         if (!LOCATION.test(value)) {
-          fail(`"${value}" is not a location; expected url:<url>, file:<path> or dir:<path>`);
+          fail(
+            `"${value}" is not a location; expected url:<url>, file:<path> or dir:<path>`,
+          );
         }
         break;
       case ANNOTATION_ALERT_SELECTOR:
@@ -146,7 +180,9 @@ export function validateOperableAnnotations(
         break;
       case ANNOTATION_OUTCOME_METRIC:
         if (!METRIC_NAME.test(value)) {
-          fail(`"${value}" is not a metric name; use letters, digits, _, : and .`);
+          fail(
+            `"${value}" is not a metric name; use letters, digits, _, : and .`,
+          );
         }
         break;
       case ANNOTATION_SUBSTRATE:
@@ -165,7 +201,9 @@ export function validateOperableAnnotations(
         }
         const n = Number(value);
         if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
-          fail(`"${value}" is not a non-negative number of load units per week`);
+          fail(
+            `"${value}" is not a non-negative number of load units per week`,
+          );
         }
         break;
       }
@@ -173,16 +211,22 @@ export function validateOperableAnnotations(
         if (kind.toLocaleLowerCase('en-US') !== 'group') {
           fail('only applies to Group entities');
         }
-        const refs = value.split(',').map(v => v.trim()).filter(Boolean);
-        if (refs.length === 0) fail('lists no one; expected user or group references');
+        const refs = value
+          .split(',')
+          .map(v => v.trim())
+          .filter(Boolean);
+        if (refs.length === 0)
+          fail('lists no one; expected user or group references');
         for (const ref of refs) {
-          const error = checkEntityRef(ref, 'User');
+          const error = checkEntityRef(ref, 'User', ['user', 'group']);
           if (error) fail(error);
         }
         break;
       }
       default:
-        fail(`unknown annotation; known ones are ops-agent, runbooks, alert-selector, outcome-metric, substrate, tier, carrying-capacity, break-glass`);
+        fail(
+          `unknown annotation; known ones are ops-agent, runbooks, alert-selector, outcome-metric, substrate, tier, carrying-capacity, break-glass`,
+        );
     }
   }
   return problems;

@@ -180,7 +180,9 @@ export class DatabaseIncidentStore implements IncidentStore {
           updated_at: at,
           resolved_at: status === 'resolved' ? at : null,
           open_key:
-            status === 'resolved' ? null : openKey(row.entity_ref, row.fingerprint),
+            status === 'resolved'
+              ? null
+              : openKey(row.entity_ref, row.fingerprint),
         });
       await tx('ops_incident_events').insert(
         this.eventRow(id, { ...event, type: 'status', at }),
@@ -192,7 +194,10 @@ export class DatabaseIncidentStore implements IncidentStore {
     });
   }
 
-  async appendEvent(id: string, event: NewTimelineEvent): Promise<TimelineEvent> {
+  async appendEvent(
+    id: string,
+    event: NewTimelineEvent,
+  ): Promise<TimelineEvent> {
     const exists = await this.db('ops_incidents').where({ id }).first('id');
     if (!exists) throw new NotFoundError(`No incident with id ${id}`);
     const [row] = await this.db<EventRow>('ops_incident_events')

@@ -1,5 +1,5 @@
 import { migrationsDir } from './migrations';
-import { createTestDatabases } from './testDatabases';
+import { createTestDatabases } from './__testUtils__/testDatabases';
 
 jest.setTimeout(60_000);
 

@@ -52,7 +52,9 @@ export interface IncidentStore {
     opening: IncidentOpening,
   ): Promise<{ incident: Incident; created: boolean }>;
   get(id: string): Promise<Incident | undefined>;
-  list(filter: IncidentFilter): Promise<{ items: Incident[]; totalCount: number }>;
+  list(
+    filter: IncidentFilter,
+  ): Promise<{ items: Incident[]; totalCount: number }>;
   /** Moves the incident to a status and records it on the timeline. */
   setStatus(
     id: string,

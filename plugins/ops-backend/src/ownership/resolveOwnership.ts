@@ -149,7 +149,10 @@ export async function resolveOwnership(
     builder,
     opsAgent,
     escalation: [
-      { role: 'builder', group: builder && summary(builder.ref, byRef.get(builder.ref)) },
+      {
+        role: 'builder',
+        group: builder && summary(builder.ref, byRef.get(builder.ref)),
+      },
       { role: 'platform', group: step(platformGroup) },
       { role: 'architect', group: step(architectGroup) },
     ],

@@ -1,12 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { resolve as resolvePath } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
 
 // Starts the real backend of the demo portal (src/index.ts with every plugin
 // and module it installs, app-config.yaml and the demo catalog) in a child
 // process on a free loopback port, for tests that talk to it over HTTP.
 
-export const repoRoot = resolvePath(__dirname, '../../../..');
+const backendDir = dirname(require.resolve('backend/package.json'));
+export const repoRoot = resolvePath(backendDir, '../..');
 
 export interface DemoBackend {
   baseUrl: string;
@@ -52,12 +53,12 @@ export async function startDemoBackend(
     [
       '--require',
       require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
-      resolvePath(__dirname, '../index.ts'),
+      resolvePath(backendDir, 'src/index.ts'),
       '--config',
       resolvePath(repoRoot, 'app-config.yaml'),
     ],
     {
-      cwd: resolvePath(__dirname, '../..'),
+      cwd: backendDir,
       env: {
         ...process.env,
         NODE_ENV: 'development',
