@@ -1,28 +1,96 @@
-import { render, waitFor } from '@testing-library/react';
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import appPackage from '../package.json';
 import App from './App';
 
+/**
+ * Does what the CLI's package detection does for `app.packages: all`: every
+ * frontend plugin among the app's dependencies, and its `./alpha` export when
+ * it has one, ends up in a global that `createApp` reads.
+ */
+function discoverFeaturesLikeTheCli() {
+  return Object.keys(appPackage.dependencies).flatMap(name => {
+    const pkg = require(`${name}/package.json`);
+    const role = pkg.backstage?.role ?? '';
+    if (!['frontend-plugin', 'frontend-plugin-module'].includes(role)) {
+      return [];
+    }
+    const main = { name, default: require(name).default };
+    if (pkg.exports && './alpha' in pkg.exports) {
+      const alpha = require(`${name}/alpha`).default;
+      return [main, { name, export: './alpha', default: alpha }];
+    }
+    return [main];
+  });
+}
+
 describe('App', () => {
-  it('should render', async () => {
+  beforeAll(() => {
+    (window as any)['__@backstage/discovered__'] = {
+      modules: discoverFeaturesLikeTheCli(),
+    };
+  });
+
+  afterAll(() => {
+    delete (window as any)['__@backstage/discovered__'];
+  });
+
+  beforeEach(() => {
     process.env = {
       NODE_ENV: 'test',
       APP_CONFIG: [
         {
           data: {
-            app: { title: 'Test' },
+            app: { title: 'Test', packages: 'all' },
             backend: { baseUrl: 'http://localhost:7007' },
-            techdocs: {
-              storageUrl: 'http://localhost:7007/api/techdocs/static/docs',
-            },
           },
           context: 'test',
         },
       ] as any,
     };
-
-    const rendered = render(App.createRoot());
-
-    await waitFor(() => {
-      expect(rendered.baseElement).toBeInTheDocument();
-    });
   });
+
+  afterEach(() => {
+    localStorage.clear();
+    jest.restoreAllMocks();
+  });
+
+  it('discovers the Operable ops plugin among the features', () => {
+    const discovered = (window as any)['__@backstage/discovered__'].modules;
+    expect(discovered).toContainEqual(
+      expect.objectContaining({
+        name: '@operable/backstage-plugin-ops',
+        export: './alpha',
+        default: expect.objectContaining({ pluginId: 'ops' }),
+      }),
+    );
+  });
+
+  it('asks who is signing in', async () => {
+    render(App.createRoot());
+
+    expect(
+      await screen.findByRole('button', { name: 'Enter' }, { timeout: 15000 }),
+    ).toBeInTheDocument();
+  }, 20000);
+
+  it('renders the sidebar with the discovered plugins for a guest', async () => {
+    // Without an auth backend the guest provider offers the legacy guest
+    // token instead, which is good enough to render the app.
+    const confirm = jest.spyOn(window, 'confirm').mockReturnValue(true);
+    render(App.createRoot());
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Enter' }, { timeout: 15000 }),
+    );
+
+    expect(confirm).toHaveBeenCalled();
+    expect(
+      await screen.findByRole('link', { name: 'Catalog' }, { timeout: 15000 }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'Catalog Graph' }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Home' })).toBeInTheDocument();
+  }, 30000);
 });

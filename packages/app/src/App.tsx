@@ -1,8 +1,10 @@
 import { createApp } from '@backstage/frontend-defaults';
-import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import { navModule } from './modules/nav';
-import { homeModule } from './modules/home';
 
+// The plugins themselves (catalog, org, scaffolder, notifications, the
+// Operable ops plugin, ...) are discovered from this package's dependencies
+// through `app.packages: all` in app-config.yaml; only app-local modules are
+// listed here.
 export default createApp({
-  features: [catalogPlugin, navModule, homeModule],
+  features: [navModule],
 });

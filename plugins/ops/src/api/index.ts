@@ -1,0 +1,3 @@
+export { opsApiRef } from './OpsApi';
+export type { OpsApi } from './OpsApi';
+export { OpsClient } from './OpsClient';

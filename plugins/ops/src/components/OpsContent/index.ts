@@ -1,0 +1,1 @@
+export { OpsContent } from './OpsContent';

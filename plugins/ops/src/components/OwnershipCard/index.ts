@@ -1,0 +1,1 @@
+export { OwnershipCard } from './OwnershipCard';
