@@ -101,5 +101,17 @@ describe('the demo portal in a browser', () => {
       fullPage: true,
     });
     expect(problems).toEqual([]);
+
+    // The overview's relations graph draws the service's ops agent.
+    await page.getByText('Overview', { exact: true }).first().click();
+    await page
+      .locator('svg')
+      .getByText(ownership.opsAgent.title)
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await page.screenshot({
+      path: resolvePath(repoRoot, '.run/overview-graph.png'),
+      fullPage: true,
+    });
   });
 });
