@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ENTITY_STATUS_CATALOG_PROCESSING_TYPE } from '@backstage/catalog-client';
 import {
   ANNOTATION_LOCATION,
+  CompoundEntityRef,
   Entity,
   getCompoundEntityRef,
   stringifyEntityRef,
@@ -71,8 +72,8 @@ export class OperableEntityProcessor implements CatalogProcessor {
     emit: CatalogProcessorEmit,
   ): Promise<Entity> {
     try {
-      this.#emitOpsAgentRelations(entity, emit);
       const problems = findAnnotationProblems(entity);
+      this.#emitOpsAgentRelations(entity, opsAgentReferenceOf(entity, problems), emit);
       if (problems.length === 0) {
         return entity;
       }
@@ -89,8 +90,11 @@ export class OperableEntityProcessor implements CatalogProcessor {
     }
   }
 
-  #emitOpsAgentRelations(entity: Entity, emit: CatalogProcessorEmit) {
-    const agent = opsAgentReferenceOf(entity);
+  #emitOpsAgentRelations(
+    entity: Entity,
+    agent: CompoundEntityRef | undefined,
+    emit: CatalogProcessorEmit,
+  ) {
     if (!agent) {
       return;
     }

@@ -23,10 +23,11 @@ export function findAnnotationProblems(entity: Entity): AnnotationProblem[] {
  */
 export function opsAgentReferenceOf(
   entity: Entity,
+  problems: AnnotationProblem[] = findAnnotationProblems(entity),
 ): CompoundEntityRef | undefined {
   const value = entity.metadata.annotations?.[ANNOTATION_OPS_AGENT];
   if (value === undefined) return undefined;
-  const invalid = findAnnotationProblems(entity).some(
+  const invalid = problems.some(
     p => p.annotation === ANNOTATION_OPS_AGENT,
   );
   if (invalid) return undefined;

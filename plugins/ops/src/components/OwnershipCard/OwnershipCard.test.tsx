@@ -131,6 +131,12 @@ describe('OwnershipCard', () => {
           found: false,
           isOpsAgent: false,
         },
+        hints: [
+          {
+            key: 'operable.dev/ops-agent',
+            message: 'The ops agent component:default/ghost-agent is not in the catalog',
+          },
+        ],
       }),
     });
 
@@ -139,6 +145,10 @@ describe('OwnershipCard', () => {
       'component:default/ghost-agent is not in the catalog',
     );
     expect(within(agent).queryByRole('link')).not.toBeInTheDocument();
+    // Said once, next to the agent, not again in the list of what to add.
+    expect(
+      screen.queryByRole('list', { name: 'What to add' }),
+    ).not.toBeInTheDocument();
   });
 
   it('warns when the ops agent is not of type ops-agent', async () => {

@@ -41,7 +41,13 @@ const NotOperableYet = (props: { ownership: EntityOwnership }) => {
 };
 
 const OwnershipDetails = (props: { ownership: EntityOwnership }) => {
-  const { builder, opsAgent, escalation, hints } = props.ownership;
+  const { builder, opsAgent, escalation } = props.ownership;
+  // The builder and agent sections already warn about their own entity.
+  const hints = props.ownership.hints.filter(
+    hint =>
+      !(hint.key === 'spec.owner' && builder) &&
+      !(hint.key === ANNOTATION_OPS_AGENT && opsAgent),
+  );
   return (
     <>
       <BuilderSection builder={builder} />
