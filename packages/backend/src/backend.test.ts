@@ -2,7 +2,7 @@ import {
   DemoBackend,
   guestToken,
   startDemoBackend,
-  waitFor,
+  waitForEntities,
 } from './__testUtils__/demoBackend';
 
 jest.setTimeout(240_000);
@@ -29,32 +29,20 @@ describe('the demo backend', () => {
 
   it('loads the demo catalog and serves ownership for a demo service', async () => {
     const { baseUrl } = backend;
-    const headers = { Authorization: `Bearer ${await guestToken(baseUrl)}` };
-    const agents = await waitFor(
-      'the demo ops agents in the catalog',
-      async () => {
-        const res = await fetch(
-          `${baseUrl}/api/catalog/entities/by-query?filter=kind=component,spec.type=ops-agent`,
-          { headers },
-        );
-        const body = await res.json();
-        return body.items?.length >= 2 ? body.items : undefined;
-      },
-      60_000,
+    const token = await guestToken(baseUrl);
+    const headers = { Authorization: `Bearer ${token}` };
+    const agents = await waitForEntities(
+      baseUrl,
+      token,
+      'kind=component,spec.type=ops-agent',
+      2,
     );
     expect(agents.length).toBeGreaterThanOrEqual(2);
 
-    const served = await waitFor(
-      'a component that names an ops agent',
-      async () => {
-        const res = await fetch(
-          `${baseUrl}/api/catalog/entities/by-query?filter=kind=component,metadata.annotations.operable.dev/ops-agent`,
-          { headers },
-        );
-        const body = await res.json();
-        return body.items?.[0];
-      },
-      60_000,
+    const [served] = await waitForEntities(
+      baseUrl,
+      token,
+      'kind=component,metadata.annotations.operable.dev/ops-agent',
     );
     const { kind, metadata } = served;
     const res = await fetch(

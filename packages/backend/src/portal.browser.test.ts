@@ -6,7 +6,7 @@ import {
   guestToken,
   repoRoot,
   startDemoBackend,
-  waitFor,
+  waitForEntities,
 } from './__testUtils__/demoBackend';
 
 // A person's view of the portal: the built frontend served by the real
@@ -49,17 +49,12 @@ describe('the demo portal in a browser', () => {
 
   it('shows the ownership of a demo service on its Ops tab', async () => {
     const { baseUrl } = backend;
-    const headers = { Authorization: `Bearer ${await guestToken(baseUrl)}` };
-    const service = await waitFor(
-      'a demo service with an ops agent',
-      async () => {
-        const res = await fetch(
-          `${baseUrl}/api/catalog/entities/by-query?filter=kind=component,spec.type=service,metadata.annotations.operable.dev/ops-agent`,
-          { headers },
-        );
-        return (await res.json()).items?.[0];
-      },
-      60_000,
+    const token = await guestToken(baseUrl);
+    const headers = { Authorization: `Bearer ${token}` };
+    const [service] = await waitForEntities(
+      baseUrl,
+      token,
+      'kind=component,spec.type=service,metadata.annotations.operable.dev/ops-agent',
     );
     const ownership = await (
       await fetch(

@@ -116,3 +116,27 @@ export async function guestToken(baseUrl: string): Promise<string> {
   const body = await res.json();
   return body.backstageIdentity.token;
 }
+
+/**
+ * Waits until the catalog holds at least `atLeast` entities matching the
+ * filter (the catalog ingests the demo files shortly after start-up).
+ */
+export async function waitForEntities(
+  baseUrl: string,
+  token: string,
+  filter: string,
+  atLeast = 1,
+): Promise<any[]> {
+  return waitFor(
+    `${atLeast} entities matching ${filter}`,
+    async () => {
+      const res = await fetch(
+        `${baseUrl}/api/catalog/entities/by-query?filter=${filter}`,
+        { headers: { Authorization: `Bearer ${token}` } },
+      );
+      const { items } = await res.json();
+      return items?.length >= atLeast ? items : undefined;
+    },
+    60_000,
+  );
+}
