@@ -9,6 +9,8 @@ export const OwnershipHints = (props: { hints: OwnershipHint[] }) => (
     {props.hints.map(hint => (
       <ListItem key={`${hint.key}:${hint.message}`} disableGutters>
         <ListItemText
+          // References such as component:default/<agent> must wrap, not overflow.
+          style={{ overflowWrap: 'anywhere' }}
           primary={hint.message}
           secondary={<code>{hint.key}</code>}
         />
