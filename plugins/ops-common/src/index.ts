@@ -9,3 +9,5 @@ export * from './annotations';
 export * from './validation';
 export * from './ownership';
 export * from './incidents';
+export * from './signals';
+export * from './health';
