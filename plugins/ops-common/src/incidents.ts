@@ -46,6 +46,40 @@ export interface Incident {
   openedAt: string;
   updatedAt: string;
   resolvedAt?: string;
+  /** Who acknowledged it (user or ops agent entity ref). */
+  acknowledgedBy?: string;
+  /** Who resolved it (user or ops agent entity ref). */
+  resolvedBy?: string;
+}
+
+/**
+ * One entity an incident can reach, and how.
+ *
+ * @public
+ */
+export interface BlastRadiusEntry {
+  entityRef: string;
+  /** The chain of relations from the failing entity, e.g. ['dependencyOf', 'partOf']. */
+  via: string[];
+  /** The entity's owner (spec.owner), when known. */
+  owner?: string;
+}
+
+/**
+ * An incident with everything its page shows.
+ *
+ * @public
+ */
+export interface IncidentDetails {
+  incident: Incident;
+  timeline: TimelineEvent[];
+  blastRadius: BlastRadiusEntry[];
+}
+
+/** @public A page of incidents. */
+export interface IncidentList {
+  items: Incident[];
+  totalCount: number;
 }
 
 /** @public What a timeline entry records. */

@@ -11,3 +11,5 @@ export * from './ownership';
 export * from './incidents';
 export * from './signals';
 export * from './health';
+export * from './permissions';
+export * from './api';
