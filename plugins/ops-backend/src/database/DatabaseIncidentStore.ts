@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   Incident,
   IncidentStatus,
+  Tier,
   TimelineEvent,
 } from '@operable/backstage-plugin-ops-common';
 import { Knex } from 'knex';
@@ -11,7 +12,9 @@ import {
   IncidentOpening,
   IncidentStore,
   NewTimelineEvent,
+  OpeningOutcome,
 } from '../incidents';
+import { toIso } from './time';
 
 type IncidentRow = {
   id: string;
@@ -27,6 +30,9 @@ type IncidentRow = {
   opened_at: Date | string | number;
   updated_at: Date | string | number;
   resolved_at: Date | string | number | null;
+  acknowledged_by: string | null;
+  resolved_by: string | null;
+  owner: string | null;
 };
 
 type EventRow = {
@@ -38,11 +44,6 @@ type EventRow = {
   message: string;
   data: string | null;
 };
-
-// SQLite hands timestamps back as epoch milliseconds, PostgreSQL as Date.
-function toIso(value: Date | string | number): string {
-  return new Date(value).toISOString();
-}
 
 function openKey(entityRef: string, fingerprint: string) {
   return `${entityRef}|${fingerprint}`;
@@ -62,6 +63,8 @@ function toIncident(row: IncidentRow): Incident {
     openedAt: toIso(row.opened_at),
     updatedAt: toIso(row.updated_at),
     ...(row.resolved_at ? { resolvedAt: toIso(row.resolved_at) } : {}),
+    ...(row.acknowledged_by ? { acknowledgedBy: row.acknowledged_by } : {}),
+    ...(row.resolved_by ? { resolvedBy: row.resolved_by } : {}),
   };
 }
 
@@ -77,17 +80,46 @@ function toEvent(row: EventRow): TimelineEvent {
   };
 }
 
+function eventRow(id: string, event: NewTimelineEvent) {
+  return {
+    incident_id: id,
+    at: event.at ?? new Date(),
+    type: event.type,
+    actor: event.actor ?? null,
+    message: event.message,
+    data: event.data ? JSON.stringify(event.data) : null,
+  };
+}
+
 /** IncidentStore on the plugin's knex database (SQLite or PostgreSQL). */
 export class DatabaseIncidentStore implements IncidentStore {
   constructor(private readonly db: Knex) {}
 
   async openOrUpdate(
     opening: IncidentOpening,
-  ): Promise<{ incident: Incident; created: boolean }> {
+  ): Promise<{ incident: Incident; outcome: OpeningOutcome }> {
     const at = opening.at ?? new Date();
     const key = openKey(opening.entityRef, opening.fingerprint);
-    const id = randomUUID();
     return this.db.transaction(async tx => {
+      const unresolved = await tx<IncidentRow>('ops_incidents')
+        .where({ open_key: key })
+        .first();
+      if (unresolved) {
+        await tx('ops_incidents')
+          .where({ id: unresolved.id })
+          .update({ updated_at: at });
+        return {
+          incident: toIncident({ ...unresolved, updated_at: at }),
+          outcome: 'updated' as const,
+        };
+      }
+      if (opening.reopenWithinMs !== undefined) {
+        const reopened = await this.reopenRecent(tx, opening, key, at);
+        if (reopened) {
+          return { incident: reopened, outcome: 'reopened' as const };
+        }
+      }
+      const id = randomUUID();
       // The unique open_key lets concurrent replicas race safely: one insert
       // wins, the others find the winner's row.
       const inserted = await tx<IncidentRow>('ops_incidents')
@@ -101,6 +133,7 @@ export class DatabaseIncidentStore implements IncidentStore {
           tier: opening.tier,
           status: 'open',
           severity: opening.severity,
+          owner: opening.owner ?? null,
           blast_radius: JSON.stringify(opening.blastRadius ?? []),
           opened_at: at,
           updated_at: at,
@@ -109,26 +142,70 @@ export class DatabaseIncidentStore implements IncidentStore {
         .onConflict('open_key')
         .ignore()
         .returning('id');
-      const created = inserted.length > 0;
-      if (created) {
-        await tx('ops_incident_events').insert({
-          incident_id: id,
-          at,
-          type: 'opened',
-          actor: null,
-          message: opening.title,
-          data: JSON.stringify({ tier: opening.tier, layer: opening.layer }),
-        });
-      } else {
-        await tx('ops_incidents')
-          .where({ open_key: key })
-          .update({ updated_at: at });
+      if (inserted.length > 0) {
+        await tx('ops_incident_events').insert(
+          eventRow(id, {
+            type: 'opened',
+            at,
+            message: opening.title,
+            data: { tier: opening.tier, layer: opening.layer },
+          }),
+        );
       }
       const row = await tx<IncidentRow>('ops_incidents')
         .where({ open_key: key })
         .first();
-      return { incident: toIncident(row!), created };
+      const outcome: OpeningOutcome =
+        inserted.length > 0 ? 'opened' : 'updated';
+      return { incident: toIncident(row!), outcome };
     });
+  }
+
+  private async reopenRecent(
+    tx: Knex.Transaction,
+    opening: IncidentOpening,
+    key: string,
+    at: Date,
+  ): Promise<Incident | undefined> {
+    const windowMs = opening.reopenWithinMs ?? 0;
+    const recent = await tx<IncidentRow>('ops_incidents')
+      .where({
+        entity_ref: opening.entityRef,
+        fingerprint: opening.fingerprint,
+        status: 'resolved',
+      })
+      .where('resolved_at', '>=', new Date(at.getTime() - windowMs))
+      .orderBy('resolved_at', 'desc')
+      .first();
+    if (!recent) return undefined;
+    // A savepoint, so that losing a race to another replica (unique open_key)
+    // leaves the outer transaction usable on PostgreSQL.
+    try {
+      await tx.transaction(async sp => {
+        await sp('ops_incidents').where({ id: recent.id }).update({
+          status: 'open',
+          open_key: key,
+          resolved_at: null,
+          resolved_by: null,
+          updated_at: at,
+        });
+        await sp('ops_incident_events').insert(
+          eventRow(recent.id, {
+            type: 'reopened',
+            at,
+            message: `Fired again within ${Math.round(
+              windowMs / 1000,
+            )}s of being resolved`,
+          }),
+        );
+      });
+    } catch {
+      return undefined;
+    }
+    const row = await tx<IncidentRow>('ops_incidents')
+      .where({ id: recent.id })
+      .first();
+    return toIncident(row!);
   }
 
   async get(id: string): Promise<Incident | undefined> {
@@ -138,11 +215,22 @@ export class DatabaseIncidentStore implements IncidentStore {
     return row ? toIncident(row) : undefined;
   }
 
+  async findUnresolved(
+    entityRef: string,
+    fingerprint: string,
+  ): Promise<Incident | undefined> {
+    const row = await this.db<IncidentRow>('ops_incidents')
+      .where({ open_key: openKey(entityRef, fingerprint) })
+      .first();
+    return row ? toIncident(row) : undefined;
+  }
+
   async list(
     filter: IncidentFilter,
   ): Promise<{ items: Incident[]; totalCount: number }> {
     const query = this.db<IncidentRow>('ops_incidents').where(q => {
       if (filter.entityRefs) q.whereIn('entity_ref', filter.entityRefs);
+      if (filter.owners) q.whereIn('owner', filter.owners);
       if (filter.statuses) q.whereIn('status', filter.statuses);
       if (filter.tiers) q.whereIn('tier', filter.tiers);
       if (filter.openedAfter) q.where('opened_at', '>=', filter.openedAfter);
@@ -183,14 +271,42 @@ export class DatabaseIncidentStore implements IncidentStore {
             status === 'resolved'
               ? null
               : openKey(row.entity_ref, row.fingerprint),
+          ...(status === 'acknowledged'
+            ? { acknowledged_by: event.actor ?? null }
+            : {}),
+          ...(status === 'resolved' ? { resolved_by: event.actor ?? null } : {}),
         });
       await tx('ops_incident_events').insert(
-        this.eventRow(id, { ...event, type: 'status', at }),
+        eventRow(id, { ...event, type: 'status', at }),
       );
       const updated = await tx<IncidentRow>('ops_incidents')
         .where({ id })
         .first();
       return toIncident(updated!);
+    });
+  }
+
+  async setTier(
+    id: string,
+    tier: Tier,
+    blastRadius: string[],
+    event: Omit<NewTimelineEvent, 'type'>,
+  ): Promise<Incident> {
+    const at = event.at ?? new Date();
+    return this.db.transaction(async tx => {
+      const updated = await tx('ops_incidents')
+        .where({ id })
+        .update({
+          tier,
+          blast_radius: JSON.stringify(blastRadius),
+          updated_at: at,
+        });
+      if (!updated) throw new NotFoundError(`No incident with id ${id}`);
+      await tx('ops_incident_events').insert(
+        eventRow(id, { ...event, type: 'tier', at, data: { tier } }),
+      );
+      const row = await tx<IncidentRow>('ops_incidents').where({ id }).first();
+      return toIncident(row!);
     });
   }
 
@@ -201,9 +317,20 @@ export class DatabaseIncidentStore implements IncidentStore {
     const exists = await this.db('ops_incidents').where({ id }).first('id');
     if (!exists) throw new NotFoundError(`No incident with id ${id}`);
     const [row] = await this.db<EventRow>('ops_incident_events')
-      .insert(this.eventRow(id, event))
+      .insert(eventRow(id, event))
       .returning('*');
     return toEvent(row);
+  }
+
+  async appendEvents(
+    events: Array<NewTimelineEvent & { incidentId: string }>,
+  ): Promise<void> {
+    if (events.length === 0) return;
+    await this.db.batchInsert(
+      'ops_incident_events',
+      events.map(e => eventRow(e.incidentId, e)),
+      200,
+    );
   }
 
   async timeline(id: string): Promise<TimelineEvent[]> {
@@ -211,16 +338,5 @@ export class DatabaseIncidentStore implements IncidentStore {
       .where({ incident_id: id })
       .orderBy('id', 'asc');
     return rows.map(toEvent);
-  }
-
-  private eventRow(id: string, event: NewTimelineEvent) {
-    return {
-      incident_id: id,
-      at: event.at ?? new Date(),
-      type: event.type,
-      actor: event.actor ?? null,
-      message: event.message,
-      data: event.data ? JSON.stringify(event.data) : null,
-    };
   }
 }

@@ -46,7 +46,15 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
         updated_at: new Date(),
       });
     };
-    await expect(duplicate()).rejects.toThrow(/unique|duplicate/i);
+    const failure = await duplicate().then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    const rowsNow = await knex('ops_incidents').select('id', 'open_key');
+    expect({ failure: failure?.message, rowsNow }).toEqual({
+      failure: expect.stringMatching(/unique|duplicate/i),
+      rowsNow: [expect.objectContaining({ id: '00000000-0000-4000-8000-000000000001' })],
+    });
     // Deleting an incident deletes its timeline.
     await knex('ops_incidents').delete();
     const [{ n }] = await knex('ops_incident_events').count({ n: '*' });

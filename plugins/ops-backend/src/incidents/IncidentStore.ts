@@ -16,12 +16,21 @@ export interface IncidentOpening {
   layer: Layer;
   tier: Tier;
   severity: Severity;
+  /** spec.owner of the entity, for filtering by owner. */
+  owner?: string;
   blastRadius?: string[];
   at?: Date;
+  /**
+   * A failure that re-fires within this many milliseconds of its incident
+   * being resolved reopens that incident instead of opening a new one
+   * (flapping).
+   */
+  reopenWithinMs?: number;
 }
 
 export interface IncidentFilter {
   entityRefs?: string[];
+  owners?: string[];
   statuses?: IncidentStatus[];
   tiers?: Tier[];
   openedAfter?: Date;
@@ -38,6 +47,9 @@ export interface NewTimelineEvent {
   at?: Date;
 }
 
+/** How openOrUpdate found the incident. */
+export type OpeningOutcome = 'opened' | 'reopened' | 'updated';
+
 /**
  * Persistence of incidents and their timelines. At most one incident per
  * entity and fingerprint is unresolved at any time, even when several backend
@@ -45,22 +57,39 @@ export interface NewTimelineEvent {
  */
 export interface IncidentStore {
   /**
-   * Opens an incident for the failure, or returns the unresolved one that
-   * already exists for the same entity and fingerprint.
+   * Opens an incident for the failure, reopens a recently resolved one, or
+   * returns the unresolved one that already exists for the same entity and
+   * fingerprint.
    */
   openOrUpdate(
     opening: IncidentOpening,
-  ): Promise<{ incident: Incident; created: boolean }>;
+  ): Promise<{ incident: Incident; outcome: OpeningOutcome }>;
   get(id: string): Promise<Incident | undefined>;
-  list(
-    filter: IncidentFilter,
-  ): Promise<{ items: Incident[]; totalCount: number }>;
-  /** Moves the incident to a status and records it on the timeline. */
+  /** The unresolved incident of a failure, if any. */
+  findUnresolved(
+    entityRef: string,
+    fingerprint: string,
+  ): Promise<Incident | undefined>;
+  list(filter: IncidentFilter): Promise<{ items: Incident[]; totalCount: number }>;
+  /**
+   * Moves the incident to a status and records it on the timeline; the actor
+   * becomes acknowledgedBy or resolvedBy.
+   */
   setStatus(
     id: string,
     status: IncidentStatus,
     event: Omit<NewTimelineEvent, 'type'>,
   ): Promise<Incident>;
+  /** Changes the tier and blast radius, and records why on the timeline. */
+  setTier(
+    id: string,
+    tier: Tier,
+    blastRadius: string[],
+    event: Omit<NewTimelineEvent, 'type'>,
+  ): Promise<Incident>;
   appendEvent(id: string, event: NewTimelineEvent): Promise<TimelineEvent>;
+  appendEvents(
+    events: Array<NewTimelineEvent & { incidentId: string }>,
+  ): Promise<void>;
   timeline(id: string): Promise<TimelineEvent[]>;
 }

@@ -3,4 +3,5 @@ export type {
   IncidentOpening,
   IncidentFilter,
   NewTimelineEvent,
+  OpeningOutcome,
 } from './IncidentStore';

@@ -1,0 +1,158 @@
+import { DatabaseSignalStore } from './DatabaseSignalStore';
+import { migrationsDir } from './migrations';
+import { createTestDatabases } from './__testUtils__/testDatabases';
+import { SignalToCommit } from '../ingest/SignalStore';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+
+function alert(overrides: Partial<SignalToCommit> = {}): SignalToCommit {
+  return {
+    source: 'alertmanager',
+    layer: 'product',
+    name: 'HighErrorRate',
+    labels: { service: 'checkout-api', severity: 'critical' },
+    status: 'firing',
+    fingerprint: 'fp-1',
+    observedAt: '2026-11-24T10:00:00.000Z',
+    receivedAt: new Date('2026-11-24T10:00:01.000Z'),
+    summary: 'error rate above 5%',
+    severity: 'critical',
+    entityRef: 'component:default/checkout-api',
+    links: [{ url: 'http://prometheus/graph' }],
+    nameHints: ['checkout-api'],
+    details: { groupKey: '{}:{alertname="HighErrorRate"}' },
+    ...overrides,
+  };
+}
+
+describe.each(databases.eachSupportedId())(
+  'DatabaseSignalStore on %p',
+  databaseId => {
+    async function createStore() {
+      const knex = await databases.init(databaseId);
+      await knex.migrate.latest({ directory: migrationsDir });
+      return new DatabaseSignalStore(knex);
+    }
+
+    it('commits signals and gives them back whole', async () => {
+      const store = await createStore();
+      const [committed] = await store.commit([alert()]);
+      expect(committed).toEqual({
+        id: expect.any(String),
+        source: 'alertmanager',
+        layer: 'product',
+        name: 'HighErrorRate',
+        labels: { service: 'checkout-api', severity: 'critical' },
+        status: 'firing',
+        fingerprint: 'fp-1',
+        observedAt: '2026-11-24T10:00:00.000Z',
+        receivedAt: '2026-11-24T10:00:01.000Z',
+        summary: 'error rate above 5%',
+        severity: 'critical',
+        entityRef: 'component:default/checkout-api',
+        links: [{ url: 'http://prometheus/graph' }],
+        nameHints: ['checkout-api'],
+        details: { groupKey: '{}:{alertname="HighErrorRate"}' },
+      });
+      expect(await store.get(committed.id)).toEqual(committed);
+      expect(await store.get('not-a-number')).toBeUndefined();
+    });
+
+    it('commits large batches in one go', async () => {
+      const store = await createStore();
+      const batch = Array.from({ length: 1234 }, (_, i) =>
+        alert({ fingerprint: `fp-${i}` }),
+      );
+      const committed = await store.commit(batch);
+      expect(committed).toHaveLength(1234);
+      expect(new Set(committed.map(s => s.id)).size).toBe(1234);
+    });
+
+    it('lets each routed signal be claimed once, oldest first', async () => {
+      const store = await createStore();
+      await store.commit([
+        alert({ fingerprint: 'a' }),
+        alert({ fingerprint: 'b', entityRef: undefined }),
+        alert({ fingerprint: 'c' }),
+      ]);
+      const [first, second] = await Promise.all([
+        store.claimUnprocessed(1),
+        store.claimUnprocessed(1),
+      ]);
+      const claimed = [...first, ...second].map(s => s.fingerprint).sort();
+      expect(claimed).toEqual(['a', 'c']);
+      expect(await store.claimUnprocessed(10)).toEqual([]);
+    });
+
+    it('keeps unrouted signals in a queue until routed by hand', async () => {
+      const store = await createStore();
+      const [, unrouted] = await store.commit([
+        alert({ fingerprint: 'a' }),
+        alert({ fingerprint: 'b', entityRef: undefined }),
+      ]);
+      await store.claimUnprocessed(10);
+      const queue = await store.listUnrouted({ limit: 10, offset: 0 });
+      expect(queue.totalCount).toBe(1);
+      expect(queue.items[0].id).toBe(unrouted.id);
+
+      expect(await store.route([unrouted.id], 'component:default/web')).toBe(1);
+      expect(await store.route([unrouted.id], 'component:default/other')).toBe(0);
+      expect((await store.listUnrouted({ limit: 10, offset: 0 })).totalCount).toBe(0);
+      const [reclaimed] = await store.claimUnprocessed(10);
+      expect(reclaimed).toMatchObject({
+        id: unrouted.id,
+        entityRef: 'component:default/web',
+      });
+    });
+
+    it('reads the samples of an entity in a time window', async () => {
+      const store = await createStore();
+      const sample = (name: string, minute: number, value: number) =>
+        alert({
+          source: 'generic',
+          name,
+          status: undefined,
+          value,
+          fingerprint: name,
+          observedAt: new Date(Date.UTC(2026, 10, 24, 10, minute)).toISOString(),
+        });
+      await store.commit([
+        sample('checkout-api:errors', 0, 1),
+        sample('checkout-api:total', 0, 100),
+        sample('checkout-api:errors', 5, 3),
+        sample('checkout-api:total', 5, 120),
+        alert({ fingerprint: 'an alert, not a sample' }),
+      ]);
+      const samples = await store.samples('component:default/checkout-api', {
+        names: ['checkout-api:errors'],
+        since: new Date(Date.UTC(2026, 10, 24, 10, 1)),
+      });
+      expect(samples).toEqual([
+        {
+          name: 'checkout-api:errors',
+          layer: 'product',
+          at: new Date(Date.UTC(2026, 10, 24, 10, 5)),
+          value: 3,
+          labels: { service: 'checkout-api', severity: 'critical' },
+        },
+      ]);
+    });
+
+    it('remembers routing rules once each', async () => {
+      const store = await createStore();
+      const rule = await store.addRoutingRule({
+        selector: 'service=legacy-billing',
+        entityRef: 'component:default/payment-service',
+        createdBy: 'user:default/dan',
+      });
+      await store.addRoutingRule({
+        selector: 'service=legacy-billing',
+        entityRef: 'component:default/payment-service',
+      });
+      expect(await store.listRoutingRules()).toEqual([rule]);
+      expect(rule).toMatchObject({ createdBy: 'user:default/dan' });
+    });
+  },
+);

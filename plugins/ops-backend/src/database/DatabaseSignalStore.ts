@@ -1,0 +1,231 @@
+import { Layer, Signal } from '@operable/backstage-plugin-ops-common';
+import { Knex } from 'knex';
+import {
+  RoutingRule,
+  SignalStore,
+  SignalToCommit,
+  StoredSample,
+} from '../ingest/SignalStore';
+import { toIso } from './time';
+
+type SignalRow = {
+  id: number | string;
+  source: string;
+  layer: string;
+  name: string;
+  labels: string;
+  status: string | null;
+  value: number | string | null;
+  fingerprint: string;
+  observed_at: Date | string | number;
+  received_at: Date | string | number;
+  summary: string | null;
+  severity: string | null;
+  entity_ref: string | null;
+  details: string | null;
+  processed_at: Date | string | number | null;
+};
+
+type RuleRow = {
+  id: number | string;
+  selector: string;
+  entity_ref: string;
+  created_by: string | null;
+  created_at: Date | string | number;
+};
+
+function toRow(signal: SignalToCommit) {
+  const details: Record<string, unknown> = { ...(signal.details ?? {}) };
+  if (signal.links?.length) details.links = signal.links;
+  if (signal.nameHints?.length) details.nameHints = signal.nameHints;
+  return {
+    source: signal.source,
+    layer: signal.layer,
+    name: signal.name,
+    labels: JSON.stringify(signal.labels),
+    status: signal.status ?? null,
+    value: signal.value ?? null,
+    fingerprint: signal.fingerprint,
+    observed_at: new Date(signal.observedAt),
+    received_at: signal.receivedAt,
+    summary: signal.summary ?? null,
+    severity: signal.severity ?? null,
+    entity_ref: signal.entityRef ?? null,
+    details: Object.keys(details).length ? JSON.stringify(details) : null,
+    processed_at: null,
+  };
+}
+
+function toSignal(row: SignalRow): Signal {
+  const details = row.details ? JSON.parse(row.details) : undefined;
+  const { links, nameHints, ...rest } = details ?? {};
+  return {
+    id: String(row.id),
+    source: row.source as Signal['source'],
+    layer: row.layer as Signal['layer'],
+    name: row.name,
+    labels: JSON.parse(row.labels),
+    ...(row.status ? { status: row.status as Signal['status'] } : {}),
+    ...(row.value !== null && row.value !== undefined
+      ? { value: Number(row.value) }
+      : {}),
+    fingerprint: row.fingerprint,
+    observedAt: toIso(row.observed_at),
+    receivedAt: toIso(row.received_at),
+    ...(row.summary ? { summary: row.summary } : {}),
+    ...(row.severity ? { severity: row.severity as Signal['severity'] } : {}),
+    ...(row.entity_ref ? { entityRef: row.entity_ref } : {}),
+    ...(links ? { links } : {}),
+    ...(nameHints ? { nameHints } : {}),
+    ...(Object.keys(rest).length ? { details: rest } : {}),
+  };
+}
+
+function toRule(row: RuleRow): RoutingRule {
+  return {
+    id: Number(row.id),
+    selector: row.selector,
+    entityRef: row.entity_ref,
+    ...(row.created_by ? { createdBy: row.created_by } : {}),
+    createdAt: toIso(row.created_at),
+  };
+}
+
+/** SignalStore on the plugin's knex database (SQLite or PostgreSQL). */
+export class DatabaseSignalStore implements SignalStore {
+  private readonly isPostgres: boolean;
+
+  constructor(private readonly db: Knex) {
+    this.isPostgres = String(db.client.config.client).includes('pg');
+  }
+
+  async commit(signals: SignalToCommit[]): Promise<Signal[]> {
+    if (signals.length === 0) return [];
+    const rows = signals.map(toRow);
+    const inserted: SignalRow[] = await this.db.transaction(async tx => {
+      const out: SignalRow[] = [];
+      // SQLite limits bound variables per statement; 14 columns x 500 rows
+      // stays well within it, and PostgreSQL takes the same batches happily.
+      for (let i = 0; i < rows.length; i += 500) {
+        out.push(
+          ...(await tx<SignalRow>('ops_signals')
+            .insert(rows.slice(i, i + 500))
+            .returning('*')),
+        );
+      }
+      return out;
+    });
+    return inserted.map(toSignal);
+  }
+
+  async claimUnprocessed(limit: number): Promise<Signal[]> {
+    const now = new Date();
+    if (this.isPostgres) {
+      // SKIP LOCKED lets replicas claim disjoint batches without waiting.
+      const { rows } = await this.db.raw(
+        `UPDATE ops_signals SET processed_at = ?
+         WHERE id IN (
+           SELECT id FROM ops_signals
+           WHERE processed_at IS NULL AND entity_ref IS NOT NULL
+           ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
+         RETURNING *`,
+        [now, limit],
+      );
+      return (rows as SignalRow[])
+        .sort((a, b) => Number(a.id) - Number(b.id))
+        .map(toSignal);
+    }
+    // SQLite has one writer at a time: select and mark in one transaction.
+    return this.db.transaction(async tx => {
+      const rows = await tx<SignalRow>('ops_signals')
+        .whereNull('processed_at')
+        .whereNotNull('entity_ref')
+        .orderBy('id')
+        .limit(limit);
+      if (rows.length === 0) return [];
+      await tx('ops_signals')
+        .whereIn(
+          'id',
+          rows.map(r => r.id),
+        )
+        .update({ processed_at: now });
+      return rows.map(toSignal);
+    });
+  }
+
+  async listUnrouted(options: {
+    limit: number;
+    offset: number;
+  }): Promise<{ items: Signal[]; totalCount: number }> {
+    const query = this.db<SignalRow>('ops_signals').whereNull('entity_ref');
+    const [{ count }] = await query.clone().count({ count: '*' });
+    const rows = await query
+      .orderBy('id', 'desc')
+      .limit(options.limit)
+      .offset(options.offset);
+    return { items: rows.map(toSignal), totalCount: Number(count) };
+  }
+
+  async get(id: string): Promise<Signal | undefined> {
+    if (!/^\d+$/.test(id)) return undefined;
+    const row = await this.db<SignalRow>('ops_signals').where({ id }).first();
+    return row ? toSignal(row) : undefined;
+  }
+
+  async route(ids: string[], entityRef: string): Promise<number> {
+    const numeric = ids.filter(id => /^\d+$/.test(id));
+    if (numeric.length === 0) return 0;
+    return this.db('ops_signals')
+      .whereIn('id', numeric)
+      .whereNull('entity_ref')
+      .update({ entity_ref: entityRef, processed_at: null });
+  }
+
+  async samples(
+    entityRef: string,
+    options: { names?: string[]; layer?: Layer; since: Date },
+  ): Promise<StoredSample[]> {
+    const rows = await this.db<SignalRow>('ops_signals')
+      .where({ entity_ref: entityRef })
+      .whereNotNull('value')
+      .where('observed_at', '>=', options.since)
+      .where(q => {
+        if (options.names) q.whereIn('name', options.names);
+        if (options.layer) q.where('layer', options.layer);
+      })
+      .orderBy('observed_at')
+      .select('name', 'layer', 'observed_at', 'value', 'labels');
+    return rows.map(r => ({
+      name: r.name,
+      layer: r.layer as Layer,
+      at: new Date(r.observed_at),
+      value: Number(r.value),
+      labels: JSON.parse(r.labels),
+    }));
+  }
+
+  async addRoutingRule(rule: {
+    selector: string;
+    entityRef: string;
+    createdBy?: string;
+  }): Promise<RoutingRule> {
+    await this.db('ops_routing_rules')
+      .insert({
+        selector: rule.selector,
+        entity_ref: rule.entityRef,
+        created_by: rule.createdBy ?? null,
+        created_at: new Date(),
+      })
+      .onConflict(['selector', 'entity_ref'])
+      .ignore();
+    const row = await this.db<RuleRow>('ops_routing_rules')
+      .where({ selector: rule.selector, entity_ref: rule.entityRef })
+      .first();
+    return toRule(row!);
+  }
+
+  async listRoutingRules(): Promise<RoutingRule[]> {
+    const rows = await this.db<RuleRow>('ops_routing_rules').orderBy('id');
+    return rows.map(toRule);
+  }
+}

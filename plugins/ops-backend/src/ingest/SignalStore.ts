@@ -1,0 +1,60 @@
+import { Layer, Signal, SignalInput } from '@operable/backstage-plugin-ops-common';
+
+/** A signal ready to be committed: routed (or not) and stamped. */
+export interface SignalToCommit extends SignalInput {
+  receivedAt: Date;
+}
+
+/** A metric sample of one entity, for health evaluation. */
+export interface StoredSample {
+  name: string;
+  layer: Layer;
+  at: Date;
+  value: number;
+  labels: Record<string, string>;
+}
+
+/** A label selector that routes signals to an entity, made by hand. */
+export interface RoutingRule {
+  id: number;
+  selector: string;
+  entityRef: string;
+  createdBy?: string;
+  createdAt: string;
+}
+
+/**
+ * Persistence of committed signals, the unrouted queue and hand-made routing
+ * rules.
+ */
+export interface SignalStore {
+  /** Commits every signal in one transaction; returns them with their ids. */
+  commit(signals: SignalToCommit[]): Promise<Signal[]>;
+  /**
+   * Claims up to `limit` committed signals that incidents and health have
+   * not yet taken into account, oldest first. A signal is claimed by one
+   * caller only, even across replicas.
+   */
+  claimUnprocessed(limit: number): Promise<Signal[]>;
+  listUnrouted(options: {
+    limit: number;
+    offset: number;
+  }): Promise<{ items: Signal[]; totalCount: number }>;
+  get(id: string): Promise<Signal | undefined>;
+  /**
+   * Routes unrouted signals to an entity. They become unprocessed again so
+   * that incidents and health take them into account. Returns how many were
+   * still unrouted and are now routed.
+   */
+  route(ids: string[], entityRef: string): Promise<number>;
+  samples(
+    entityRef: string,
+    options: { names?: string[]; layer?: Layer; since: Date },
+  ): Promise<StoredSample[]>;
+  addRoutingRule(rule: {
+    selector: string;
+    entityRef: string;
+    createdBy?: string;
+  }): Promise<RoutingRule>;
+  listRoutingRules(): Promise<RoutingRule[]>;
+}
