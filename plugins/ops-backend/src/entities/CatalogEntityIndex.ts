@@ -1,0 +1,69 @@
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { EntityIndex, indexEntity } from './EntityIndex';
+
+const KINDS = ['component', 'resource', 'system', 'api', 'domain'];
+
+/**
+ * Keeps an EntityIndex of the catalog fresh: loaded at first use, reloaded on
+ * an interval, and on demand when a signal names an entity it does not know
+ * yet (at most once per `minReloadMs`).
+ */
+export class CatalogEntityIndex {
+  private current = new EntityIndex();
+  private loading?: Promise<EntityIndex>;
+  private loadedAt = 0;
+
+  constructor(
+    private readonly options: {
+      catalog: CatalogService;
+      auth: AuthService;
+      logger: LoggerService;
+      substrateTypes: string[];
+      maxAgeMs?: number;
+      minReloadMs?: number;
+    },
+  ) {}
+
+  /** The index, reloaded first when older than maxAgeMs. */
+  async get(): Promise<EntityIndex> {
+    if (Date.now() - this.loadedAt > (this.options.maxAgeMs ?? 60_000)) {
+      return this.reload();
+    }
+    return this.current;
+  }
+
+  /** Reloads unless it was reloaded less than minReloadMs ago. */
+  async refreshSoon(): Promise<EntityIndex> {
+    if (Date.now() - this.loadedAt < (this.options.minReloadMs ?? 5_000)) {
+      return this.current;
+    }
+    return this.reload();
+  }
+
+  reload(): Promise<EntityIndex> {
+    if (!this.loading) {
+      this.loading = this.load().finally(() => {
+        this.loading = undefined;
+      });
+    }
+    return this.loading;
+  }
+
+  private async load(): Promise<EntityIndex> {
+    try {
+      const { items } = await this.options.catalog.getEntities(
+        { filter: { kind: KINDS } },
+        { credentials: await this.options.auth.getOwnServiceCredentials() },
+      );
+      this.current = new EntityIndex(
+        items.map(e => indexEntity(e, this.options.substrateTypes)),
+      );
+    } catch (error) {
+      // Keep routing with what we had; the next use tries again.
+      this.options.logger.warn(`Could not load catalog entities: ${error}`);
+    }
+    this.loadedAt = Date.now();
+    return this.current;
+  }
+}
