@@ -2,6 +2,25 @@ export interface Config {
   /** Configuration of the Operable suite. */
   ops?: {
     /**
+     * `spec.type` values whose entities count as substrate (shared platform
+     * entities) without the `operable.dev/substrate` annotation, e.g.
+     * `[database, message-broker]`.
+     */
+    substrateTypes?: string[];
+    incidents?: {
+      /**
+       * A failure that fires again within this duration of its incident being
+       * resolved reopens that incident (flapping). Default `10m`. A string
+       * like `10m`, an ISO duration, or an object like `{ minutes: 10 }`.
+       */
+      reopenWindow?: string | { [unit: string]: number };
+      /**
+       * Failures of entities of different owners opened within this duration
+       * of each other, with a shared dependency, are systemic. Default `30m`.
+       */
+      correlationWindow?: string | { [unit: string]: number };
+    };
+    /**
      * Where incidents escalate beyond the builder (the owning team).
      * Novel incidents page the builder; systemic ones go on to these groups.
      */

@@ -14,7 +14,10 @@ exports.up = async function up(knex) {
     table.string('layer', 16).notNullable();
     table.string('name').notNullable();
     table.text('labels').notNullable().comment('JSON object of string labels');
-    table.string('status', 16).nullable().comment('firing or resolved; null for samples');
+    table
+      .string('status', 16)
+      .nullable()
+      .comment('firing or resolved; null for samples');
     table.double('value').nullable().comment('set for metric samples');
     table.string('fingerprint').notNullable();
     table.timestamp('observed_at', { useTz: true }).notNullable();
@@ -30,12 +33,17 @@ exports.up = async function up(knex) {
       .timestamp('processed_at', { useTz: true })
       .nullable()
       .comment('When incidents and health took it into account');
-    table.index(['entity_ref', 'name', 'observed_at'], 'ops_signals_entity_idx');
+    table.index(
+      ['entity_ref', 'name', 'observed_at'],
+      'ops_signals_entity_idx',
+    );
     table.index(['processed_at'], 'ops_signals_processed_idx');
   });
 
   await knex.schema.createTable('ops_routing_rules', table => {
-    table.comment('Label selectors that route signals to entities, made by hand');
+    table.comment(
+      'Label selectors that route signals to entities, made by hand',
+    );
     table.bigIncrements('id').primary();
     table.string('selector', 1024).notNullable();
     table.string('entity_ref').notNullable();
@@ -70,7 +78,10 @@ exports.up = async function up(knex) {
   await knex.schema.alterTable('ops_incidents', table => {
     table.string('acknowledged_by').nullable();
     table.string('resolved_by').nullable();
-    table.string('owner').nullable().comment('spec.owner of the entity when opened');
+    table
+      .string('owner')
+      .nullable()
+      .comment('spec.owner of the entity when opened');
     table.index(['owner', 'opened_at'], 'ops_incidents_owner_idx');
   });
 };

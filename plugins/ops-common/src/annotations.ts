@@ -7,6 +7,11 @@
 export const ANNOTATION_OPS_AGENT = 'operable.dev/ops-agent';
 /** @public Location of runbook files, like `backstage.io/techdocs-ref`. */
 export const ANNOTATION_RUNBOOKS = 'operable.dev/runbooks';
+/**
+ * @public Location of the entity's SLO file (Sloth `prometheus/v1` or OpenSLO
+ * `v1`): `url:<url>`, or `file:<path>` relative to the entity's own file.
+ */
+export const ANNOTATION_SLOS = 'operable.dev/slos';
 /** @public Label selector that maps alerts to the entity, e.g. `service=checkout`. */
 export const ANNOTATION_ALERT_SELECTOR = 'operable.dev/alert-selector';
 /** @public Name of the leadership metric of the outcome layer. */

@@ -6,6 +6,7 @@ import {
   ANNOTATION_OPS_AGENT,
   ANNOTATION_OUTCOME_METRIC,
   ANNOTATION_RUNBOOKS,
+  ANNOTATION_SLOS,
   ANNOTATION_SUBSTRATE,
   ANNOTATION_TIER,
   ENTITY_TIERS,
@@ -165,6 +166,7 @@ export function validateOperableAnnotations(
         break;
       }
       case ANNOTATION_RUNBOOKS:
+      case ANNOTATION_SLOS:
         if (!LOCATION.test(value)) {
           fail(
             `"${value}" is not a location; expected url:<url>, file:<path> or dir:<path>`,
@@ -225,7 +227,7 @@ export function validateOperableAnnotations(
       }
       default:
         fail(
-          `unknown annotation; known ones are ops-agent, runbooks, alert-selector, outcome-metric, substrate, tier, carrying-capacity, break-glass`,
+          `unknown annotation; known ones are ops-agent, runbooks, slos, alert-selector, outcome-metric, substrate, tier, carrying-capacity, break-glass`,
         );
     }
   }

@@ -17,20 +17,46 @@ describe.each(databases.eachSupportedId())(
       const store = new DatabaseHealthStore(knex);
 
       expect(
-        await store.record(ref, 'product', { state: 'healthy', reason: 'ok', at: at(0) }),
+        await store.record(ref, 'product', {
+          state: 'healthy',
+          reason: 'ok',
+          at: at(0),
+        }),
       ).toEqual({ changed: true, previous: undefined, since: at(0) });
       expect(
-        await store.record(ref, 'product', { state: 'healthy', reason: 'still ok', at: at(1) }),
+        await store.record(ref, 'product', {
+          state: 'healthy',
+          reason: 'still ok',
+          at: at(1),
+        }),
       ).toEqual({ changed: false, since: at(0) });
       expect(
-        await store.record(ref, 'product', { state: 'failing', reason: 'HighErrorRate firing', at: at(2) }),
+        await store.record(ref, 'product', {
+          state: 'failing',
+          reason: 'HighErrorRate firing',
+          at: at(2),
+        }),
       ).toEqual({ changed: true, previous: 'healthy', since: at(2) });
-      await store.record(ref, 'outcome', { state: 'degraded', reason: 'orders fell 60%', at: at(3) });
+      await store.record(ref, 'outcome', {
+        state: 'degraded',
+        reason: 'orders fell 60%',
+        at: at(3),
+      });
 
       const layers = await store.get(ref);
       expect(layers.sort((a, b) => a.layer.localeCompare(b.layer))).toEqual([
-        { layer: 'outcome', state: 'degraded', reason: 'orders fell 60%', since: at(3) },
-        { layer: 'product', state: 'failing', reason: 'HighErrorRate firing', since: at(2) },
+        {
+          layer: 'outcome',
+          state: 'degraded',
+          reason: 'orders fell 60%',
+          since: at(3),
+        },
+        {
+          layer: 'product',
+          state: 'failing',
+          reason: 'HighErrorRate firing',
+          since: at(2),
+        },
       ]);
       expect(await store.history(ref, at(1))).toEqual([
         { layer: 'product', state: 'failing', at: at(2) },

@@ -141,91 +141,91 @@ describe.each(databases.eachSupportedId())(
       expect(recent.items.map(i => i.fingerprint)).toEqual(['f4', 'f3']);
     });
 
-  it('reopens a failure that re-fires within the flap window', async () => {
-    const store = await createStore(databaseId);
-    const t0 = new Date('2026-11-24T10:00:00Z');
-    const { incident } = await store.openOrUpdate({ ...opening, at: t0 });
-    await store.setStatus(incident.id, 'resolved', {
-      actor: 'signal:alertmanager',
-      message: 'resolved by its source',
-      at: new Date('2026-11-24T10:01:00Z'),
+    it('reopens a failure that re-fires within the flap window', async () => {
+      const store = await createStore(databaseId);
+      const t0 = new Date('2026-11-24T10:00:00Z');
+      const { incident } = await store.openOrUpdate({ ...opening, at: t0 });
+      await store.setStatus(incident.id, 'resolved', {
+        actor: 'signal:alertmanager',
+        message: 'resolved by its source',
+        at: new Date('2026-11-24T10:01:00Z'),
+      });
+
+      const flap = await store.openOrUpdate({
+        ...opening,
+        at: new Date('2026-11-24T10:05:00Z'),
+        reopenWithinMs: 10 * 60_000,
+      });
+      expect(flap.outcome).toBe('reopened');
+      expect(flap.incident).toMatchObject({ id: incident.id, status: 'open' });
+      expect(flap.incident.resolvedAt).toBeUndefined();
+      expect((await store.timeline(incident.id)).map(e => e.type)).toEqual([
+        'opened',
+        'status',
+        'reopened',
+      ]);
+
+      await store.setStatus(incident.id, 'resolved', {
+        message: 'resolved again',
+        at: new Date('2026-11-24T10:06:00Z'),
+      });
+      const late = await store.openOrUpdate({
+        ...opening,
+        at: new Date('2026-11-24T11:00:00Z'),
+        reopenWithinMs: 10 * 60_000,
+      });
+      expect(late.outcome).toBe('opened');
+      expect(late.incident.id).not.toBe(incident.id);
     });
 
-    const flap = await store.openOrUpdate({
-      ...opening,
-      at: new Date('2026-11-24T10:05:00Z'),
-      reopenWithinMs: 10 * 60_000,
-    });
-    expect(flap.outcome).toBe('reopened');
-    expect(flap.incident).toMatchObject({ id: incident.id, status: 'open' });
-    expect(flap.incident.resolvedAt).toBeUndefined();
-    expect((await store.timeline(incident.id)).map(e => e.type)).toEqual([
-      'opened',
-      'status',
-      'reopened',
-    ]);
+    it('records who handled an incident, its tier changes and owner', async () => {
+      const store = await createStore(databaseId);
+      const { incident } = await store.openOrUpdate({
+        ...opening,
+        owner: 'group:default/payments',
+      });
+      const acked = await store.setStatus(incident.id, 'acknowledged', {
+        actor: 'user:default/alice',
+        message: 'mine',
+      });
+      expect(acked.acknowledgedBy).toBe('user:default/alice');
+      const tiered = await store.setTier(
+        incident.id,
+        'systemic',
+        ['component:default/web', 'system:default/checkout'],
+        { message: 'orders-db is failing too' },
+      );
+      expect(tiered).toMatchObject({
+        tier: 'systemic',
+        blastRadius: ['component:default/web', 'system:default/checkout'],
+      });
+      const resolved = await store.setStatus(incident.id, 'resolved', {
+        actor: 'user:default/bob',
+        message: 'fixed',
+      });
+      expect(resolved.resolvedBy).toBe('user:default/bob');
 
-    await store.setStatus(incident.id, 'resolved', {
-      message: 'resolved again',
-      at: new Date('2026-11-24T10:06:00Z'),
+      await store.appendEvents([
+        { incidentId: incident.id, type: 'signal', message: 'a' },
+        { incidentId: incident.id, type: 'signal', message: 'b' },
+      ]);
+      const timeline = await store.timeline(incident.id);
+      expect(timeline.map(e => e.type)).toEqual([
+        'opened',
+        'status',
+        'tier',
+        'status',
+        'signal',
+        'signal',
+      ]);
+      const byOwner = await store.list({ owners: ['group:default/payments'] });
+      expect(byOwner.totalCount).toBe(1);
+      expect(
+        (await store.list({ owners: ['group:default/other'] })).totalCount,
+      ).toBe(0);
+      expect(
+        await store.findUnresolved(opening.entityRef, opening.fingerprint),
+      ).toBeUndefined();
     });
-    const late = await store.openOrUpdate({
-      ...opening,
-      at: new Date('2026-11-24T11:00:00Z'),
-      reopenWithinMs: 10 * 60_000,
-    });
-    expect(late.outcome).toBe('opened');
-    expect(late.incident.id).not.toBe(incident.id);
-  });
-
-  it('records who handled an incident, its tier changes and owner', async () => {
-    const store = await createStore(databaseId);
-    const { incident } = await store.openOrUpdate({
-      ...opening,
-      owner: 'group:default/payments',
-    });
-    const acked = await store.setStatus(incident.id, 'acknowledged', {
-      actor: 'user:default/alice',
-      message: 'mine',
-    });
-    expect(acked.acknowledgedBy).toBe('user:default/alice');
-    const tiered = await store.setTier(
-      incident.id,
-      'systemic',
-      ['component:default/web', 'system:default/checkout'],
-      { message: 'orders-db is failing too' },
-    );
-    expect(tiered).toMatchObject({
-      tier: 'systemic',
-      blastRadius: ['component:default/web', 'system:default/checkout'],
-    });
-    const resolved = await store.setStatus(incident.id, 'resolved', {
-      actor: 'user:default/bob',
-      message: 'fixed',
-    });
-    expect(resolved.resolvedBy).toBe('user:default/bob');
-
-    await store.appendEvents([
-      { incidentId: incident.id, type: 'signal', message: 'a' },
-      { incidentId: incident.id, type: 'signal', message: 'b' },
-    ]);
-    const timeline = await store.timeline(incident.id);
-    expect(timeline.map(e => e.type)).toEqual([
-      'opened',
-      'status',
-      'tier',
-      'status',
-      'signal',
-      'signal',
-    ]);
-    const byOwner = await store.list({ owners: ['group:default/payments'] });
-    expect(byOwner.totalCount).toBe(1);
-    expect(
-      (await store.list({ owners: ['group:default/other'] })).totalCount,
-    ).toBe(0);
-    expect(
-      await store.findUnresolved(opening.entityRef, opening.fingerprint),
-    ).toBeUndefined();
-  });
   },
 );

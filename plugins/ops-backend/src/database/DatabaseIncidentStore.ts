@@ -225,6 +225,13 @@ export class DatabaseIncidentStore implements IncidentStore {
     return row ? toIncident(row) : undefined;
   }
 
+  async findUnresolvedByFingerprint(fingerprint: string): Promise<Incident[]> {
+    const rows = await this.db<IncidentRow>('ops_incidents')
+      .where({ fingerprint })
+      .whereNotNull('open_key');
+    return rows.map(toIncident);
+  }
+
   async list(
     filter: IncidentFilter,
   ): Promise<{ items: Incident[]; totalCount: number }> {
@@ -274,7 +281,9 @@ export class DatabaseIncidentStore implements IncidentStore {
           ...(status === 'acknowledged'
             ? { acknowledged_by: event.actor ?? null }
             : {}),
-          ...(status === 'resolved' ? { resolved_by: event.actor ?? null } : {}),
+          ...(status === 'resolved'
+            ? { resolved_by: event.actor ?? null }
+            : {}),
         });
       await tx('ops_incident_events').insert(
         eventRow(id, { ...event, type: 'status', at }),

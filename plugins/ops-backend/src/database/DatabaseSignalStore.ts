@@ -99,23 +99,16 @@ export class DatabaseSignalStore implements SignalStore {
     this.isPostgres = String(db.client.config.client).includes('pg');
   }
 
-  async commit(signals: SignalToCommit[]): Promise<Signal[]> {
-    if (signals.length === 0) return [];
+  async commit(signals: SignalToCommit[]): Promise<void> {
+    if (signals.length === 0) return;
     const rows = signals.map(toRow);
-    const inserted: SignalRow[] = await this.db.transaction(async tx => {
-      const out: SignalRow[] = [];
-      // SQLite limits bound variables per statement; 14 columns x 500 rows
-      // stays well within it, and PostgreSQL takes the same batches happily.
+    await this.db.transaction(async tx => {
+      // SQLite limits bound variables per statement; 15 columns x 500 rows
+      // stays within it, and PostgreSQL takes the same batches happily.
       for (let i = 0; i < rows.length; i += 500) {
-        out.push(
-          ...(await tx<SignalRow>('ops_signals')
-            .insert(rows.slice(i, i + 500))
-            .returning('*')),
-        );
+        await tx('ops_signals').insert(rows.slice(i, i + 500));
       }
-      return out;
     });
-    return inserted.map(toSignal);
   }
 
   async claimUnprocessed(limit: number): Promise<Signal[]> {

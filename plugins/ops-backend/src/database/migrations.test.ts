@@ -53,7 +53,9 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
     const rowsNow = await knex('ops_incidents').select('id', 'open_key');
     expect({ failure: failure?.message, rowsNow }).toEqual({
       failure: expect.stringMatching(/unique|duplicate/i),
-      rowsNow: [expect.objectContaining({ id: '00000000-0000-4000-8000-000000000001' })],
+      rowsNow: [
+        expect.objectContaining({ id: '00000000-0000-4000-8000-000000000001' }),
+      ],
     });
     // Deleting an incident deletes its timeline.
     await knex('ops_incidents').delete();

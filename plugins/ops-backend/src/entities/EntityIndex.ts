@@ -56,7 +56,8 @@ export function indexEntity(
 ): IndexedEntity {
   const annotations = entity.metadata.annotations ?? {};
   const namespace = entity.metadata.namespace ?? 'default';
-  const type = typeof entity.spec?.type === 'string' ? entity.spec.type : undefined;
+  const type =
+    typeof entity.spec?.type === 'string' ? entity.spec.type : undefined;
   let selector: LabelMatcher[] | undefined;
   if (annotations[ANNOTATION_ALERT_SELECTOR]) {
     try {
@@ -77,7 +78,11 @@ export function indexEntity(
       (type !== undefined && substrateTypes.includes(type)),
     selector,
     outcomeMetric: annotations[ANNOTATION_OUTCOME_METRIC],
-    opsAgent: safeRef(annotations[ANNOTATION_OPS_AGENT], 'component', namespace),
+    opsAgent: safeRef(
+      annotations[ANNOTATION_OPS_AGENT],
+      'component',
+      namespace,
+    ),
     annotations,
     relations: (entity.relations ?? []).map(r => ({
       type: r.type,

@@ -70,7 +70,14 @@ export interface IncidentStore {
     entityRef: string,
     fingerprint: string,
   ): Promise<Incident | undefined>;
-  list(filter: IncidentFilter): Promise<{ items: Incident[]; totalCount: number }>;
+  /**
+   * The unresolved incidents of a fingerprint on any entity (PagerDuty
+   * resolves by dedup key alone).
+   */
+  findUnresolvedByFingerprint(fingerprint: string): Promise<Incident[]>;
+  list(
+    filter: IncidentFilter,
+  ): Promise<{ items: Incident[]; totalCount: number }>;
   /**
    * Moves the incident to a status and records it on the timeline; the actor
    * becomes acknowledgedBy or resolvedBy.

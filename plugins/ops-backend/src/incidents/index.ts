@@ -5,3 +5,6 @@ export type {
   NewTimelineEvent,
   OpeningOutcome,
 } from './IncidentStore';
+export { IncidentService, HEALTH_FINGERPRINT_PREFIX } from './IncidentService';
+export type { RunbookMatcher } from './IncidentService';
+export { tierFor } from './tiering';

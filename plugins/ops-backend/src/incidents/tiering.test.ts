@@ -21,12 +21,17 @@ function entity(
 }
 
 const index = new EntityIndex([
-  entity('component:default/checkout-api', 'group:default/payments', [
-    'component:default/payment-service',
-  ], { relations: [
-    { type: 'dependsOn', targetRef: 'component:default/payment-service' },
-    { type: 'partOf', targetRef: 'system:default/checkout' },
-  ] }),
+  entity(
+    'component:default/checkout-api',
+    'group:default/payments',
+    ['component:default/payment-service'],
+    {
+      relations: [
+        { type: 'dependsOn', targetRef: 'component:default/payment-service' },
+        { type: 'partOf', targetRef: 'system:default/checkout' },
+      ],
+    },
+  ),
   entity('component:default/payment-service', 'group:default/payments', [
     'resource:default/orders-db',
   ]),

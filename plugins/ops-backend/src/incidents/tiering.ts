@@ -28,7 +28,11 @@ export interface TierDecision {
 export function tierFor(facts: TieringFacts, index: EntityIndex): TierDecision {
   const blastRadius = index.blastRadius(facts.entityRef).map(e => e.entityRef);
   if (facts.runbookMatches) {
-    return { tier: 'routine', reason: 'an active runbook matches', blastRadius };
+    return {
+      tier: 'routine',
+      reason: 'an active runbook matches',
+      blastRadius,
+    };
   }
   const entity = index.get(facts.entityRef);
   if (entity?.substrate) {
@@ -50,7 +54,9 @@ export function tierFor(facts: TieringFacts, index: EntityIndex): TierDecision {
     if (shared || sharedBack) {
       return {
         tier: 'systemic',
-        reason: `${other} of ${otherEntity.owner} fails too, through the shared dependency ${
+        reason: `${other} of ${
+          otherEntity.owner
+        } fails too, through the shared dependency ${
           shared ?? (mine.has(other) ? other : facts.entityRef)
         }`,
         blastRadius,

@@ -1,4 +1,8 @@
-import { Layer, Signal, SignalInput } from '@operable/backstage-plugin-ops-common';
+import {
+  Layer,
+  Signal,
+  SignalInput,
+} from '@operable/backstage-plugin-ops-common';
 
 /** A signal ready to be committed: routed (or not) and stamped. */
 export interface SignalToCommit extends SignalInput {
@@ -28,8 +32,8 @@ export interface RoutingRule {
  * rules.
  */
 export interface SignalStore {
-  /** Commits every signal in one transaction; returns them with their ids. */
-  commit(signals: SignalToCommit[]): Promise<Signal[]>;
+  /** Commits every signal in one transaction. */
+  commit(signals: SignalToCommit[]): Promise<void>;
   /**
    * Claims up to `limit` committed signals that incidents and health have
    * not yet taken into account, oldest first. A signal is claimed by one

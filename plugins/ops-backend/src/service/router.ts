@@ -1,48 +1,427 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
+import {
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  AuthorizeResult,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
+import {
+  EntityHealth,
+  INCIDENT_STATUSES,
+  IngestResult,
+  opsHealthReadPermission,
+  opsIncidentReadPermission,
+  opsIncidentUpdatePermission,
+  opsUnroutedReadPermission,
+  opsUnroutedRoutePermission,
+  parseLabelSelector,
+  matchesLabels,
+  TIERS,
+} from '@operable/backstage-plugin-ops-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { OpsConfig } from '../config';
+import { CatalogEntityIndex } from '../entities';
+import { IncidentService } from '../incidents';
+import {
+  BodyShapeError,
+  IngestService,
+  ParsedBody,
+  parseAlertmanager,
+  parseGenericSignals,
+  parseGrafana,
+  parsePagerDuty,
+  pagerDutyDedupKey,
+  SignalProcessor,
+  SignalStore,
+} from '../ingest';
 import { resolveOwnership } from '../ownership';
+
+/** Reads the three-layer health of an entity. */
+export interface HealthReader {
+  getEntityHealth(entityRef: string): Promise<EntityHealth>;
+}
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
+  permissions: PermissionsService;
   catalog: CatalogService;
   config: OpsConfig;
+  ingest: IngestService;
+  signals: SignalStore;
+  processor: SignalProcessor;
+  entities: CatalogEntityIndex;
+  incidents: IncidentService;
+  health: HealthReader;
+}
+
+/** The largest body an ingestion endpoint takes. */
+export const MAX_BODY_BYTES = 512 * 1024;
+
+const listQuery = z.object({
+  entityRef: z.array(z.string().min(1)).optional(),
+  owner: z.array(z.string().min(1)).optional(),
+  tier: z.array(z.enum(TIERS)).optional(),
+  status: z.array(z.enum(INCIDENT_STATUSES)).optional(),
+  from: z.string().datetime({ offset: true }).optional(),
+  to: z.string().datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  offset: z.coerce.number().int().min(0).optional(),
+});
+
+const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  offset: z.coerce.number().int().min(0).optional(),
+});
+
+const messageBody = z
+  .object({ message: z.string().max(10_000).optional() })
+  .strict();
+const noteBody = z
+  .object({ message: z.string().trim().min(1).max(10_000) })
+  .strict();
+const routeBody = z
+  .object({
+    entityRef: z.string().min(1),
+    selector: z.string().min(1).max(1024).optional(),
+  })
+  .strict();
+
+/** Query values as arrays, so that `?tier=a&tier=b` and `?tier=a` read alike. */
+function asArrays(query: express.Request['query']) {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(query)) {
+    out[key] = ['limit', 'offset', 'from', 'to'].includes(key)
+      ? value
+      : ([] as unknown[]).concat(value);
+  }
+  return out;
+}
+
+function parseOrThrow<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  what: string,
+): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue.path.join('.') || what;
+    throw new InputError(`Invalid ${what}: ${path}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+function parseJson(raw: unknown): unknown {
+  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : '';
+  if (text.trim() === '')
+    throw new InputError('The body is empty; expected JSON');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`The body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+function actorOf(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  return principal.userEntityRef ?? `service:${principal.subject ?? 'unknown'}`;
 }
 
 /** Translates HTTP to calls of the capabilities, and nothing more. */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, catalog, config } = options;
+  const { httpAuth, permissions, catalog, config, incidents, health } = options;
   const router = Router();
-  router.use(express.json({ limit: '512kb' }));
+  const jsonBody = express.json({ limit: '64kb' });
+  const rawBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
+
+  async function authorize(
+    req: express.Request,
+    permission: BasicPermission,
+  ): Promise<BackstageCredentials> {
+    const credentials = await httpAuth.credentials(req);
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`Not allowed: ${permission.name}`);
+    }
+    return credentials;
+  }
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
 
-  router.get('/entities/:kind/:namespace/:name/ownership', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const { kind, namespace, name } = req.params;
-    const entity = await catalog.getEntityByRef(
-      { kind, namespace, name },
-      { credentials },
-    );
-    if (!entity) {
-      throw new NotFoundError(`No entity ${kind}:${namespace}/${name}`);
+  // Ingestion. Senders authenticate with Backstage's external access tokens.
+  async function ingestWith(
+    req: express.Request,
+    res: express.Response,
+    parse: (body: unknown, now: Date) => ParsedBody,
+  ) {
+    await httpAuth.credentials(req, { allow: ['service', 'user'] });
+    const now = new Date();
+    let parsed: ParsedBody;
+    try {
+      parsed = parse(parseJson(req.body), now);
+    } catch (e) {
+      if (e instanceof BodyShapeError) throw new InputError(e.message);
+      throw e;
     }
-    const ownership = await resolveOwnership(entity, config, async refs => {
-      const { items } = await catalog.getEntitiesByRefs(
-        { entityRefs: refs },
+    const result: IngestResult = await options.ingest.ingest(
+      parsed.signals.map(s => s.signal),
+      parsed.rejected,
+      now,
+    );
+    let status = 200;
+    if (result.rejected.length > 0) status = result.accepted > 0 ? 207 : 400;
+    res.status(status).json(result);
+  }
+
+  router.post('/ingest/alertmanager', rawBody, (req, res) =>
+    ingestWith(req, res, parseAlertmanager),
+  );
+  router.post('/ingest/grafana', rawBody, (req, res) =>
+    ingestWith(req, res, parseGrafana),
+  );
+  router.post('/ingest/signals', rawBody, (req, res) =>
+    ingestWith(req, res, parseGenericSignals),
+  );
+
+  // PagerDuty Events API v2, answered the way PagerDuty answers, so that an
+  // existing sender can point here unchanged.
+  router.post('/ingest/pagerduty', rawBody, async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service', 'user'] });
+    const now = new Date();
+    let parsed: ParsedBody;
+    let event: unknown;
+    try {
+      event = parseJson(req.body);
+      parsed = parsePagerDuty(event, now);
+    } catch (e) {
+      if (e instanceof BodyShapeError || e instanceof InputError) {
+        res.status(400).json({
+          status: 'invalid event',
+          message: 'Event object is invalid',
+          errors: [e.message],
+        });
+        return;
+      }
+      throw e;
+    }
+    const [item] = parsed.signals;
+    if (!item) {
+      res.status(400).json({
+        status: 'invalid event',
+        message: 'Event object is invalid',
+        errors: parsed.rejected.map(r => r.reason),
+      });
+      return;
+    }
+    // A trigger without a key gets a new one.
+    const dedupKey = pagerDutyDedupKey(event) ?? randomUUID();
+    const signal = { ...item.signal, fingerprint: dedupKey };
+    // Acknowledge and resolve name only the dedup key: they are about the
+    // entity of the incident that key opened.
+    if (
+      signal.status === 'resolved' ||
+      signal.details?.action === 'acknowledge'
+    ) {
+      signal.entityRef ??= await incidents.entityOfUnresolved(dedupKey);
+    }
+    await options.ingest.ingest([signal], [], now);
+    res.status(202).json({
+      status: 'success',
+      message: 'Event processed',
+      dedup_key: dedupKey,
+    });
+  });
+
+  router.get(
+    '/entities/:kind/:namespace/:name/ownership',
+    jsonBody,
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      const { kind, namespace, name } = req.params;
+      const entity = await catalog.getEntityByRef(
+        { kind, namespace, name },
         { credentials },
       );
-      return items.map(e => e ?? undefined);
-    });
-    res.json(ownership);
+      if (!entity) {
+        throw new NotFoundError(`No entity ${kind}:${namespace}/${name}`);
+      }
+      const ownership = await resolveOwnership(entity, config, async refs => {
+        const { items } = await catalog.getEntitiesByRefs(
+          { entityRefs: refs },
+          { credentials },
+        );
+        return items.map(e => e ?? undefined);
+      });
+      res.json(ownership);
+    },
+  );
+
+  router.get('/entities/:kind/:namespace/:name/health', async (req, res) => {
+    await authorize(req, opsHealthReadPermission);
+    const { kind, namespace, name } = req.params;
+    const entityRef = `${kind}:${namespace}/${name}`.toLocaleLowerCase('en-US');
+    res.json(await health.getEntityHealth(entityRef));
   });
+
+  router.get('/incidents', async (req, res) => {
+    await authorize(req, opsIncidentReadPermission);
+    const q = parseOrThrow(listQuery, asArrays(req.query), 'query');
+    res.json(
+      await incidents.list({
+        entityRefs: q.entityRef?.map(r => r.toLocaleLowerCase('en-US')),
+        owners: q.owner?.map(r => r.toLocaleLowerCase('en-US')),
+        tiers: q.tier,
+        statuses: q.status,
+        openedAfter: q.from ? new Date(q.from) : undefined,
+        openedBefore: q.to ? new Date(q.to) : undefined,
+        limit: q.limit,
+        offset: q.offset,
+      }),
+    );
+  });
+
+  router.get('/incidents/:id', async (req, res) => {
+    await authorize(req, opsIncidentReadPermission);
+    res.json(await incidents.details(req.params.id));
+  });
+
+  router.post('/incidents/:id/acknowledge', jsonBody, async (req, res) => {
+    const credentials = await authorize(req, opsIncidentUpdatePermission);
+    const body = parseOrThrow(messageBody, req.body ?? {}, 'body');
+    res.json(
+      await incidents.acknowledge(
+        req.params.id,
+        actorOf(credentials),
+        body.message,
+      ),
+    );
+  });
+
+  router.post('/incidents/:id/resolve', jsonBody, async (req, res) => {
+    const credentials = await authorize(req, opsIncidentUpdatePermission);
+    const body = parseOrThrow(messageBody, req.body ?? {}, 'body');
+    res.json(
+      await incidents.resolve(
+        req.params.id,
+        actorOf(credentials),
+        body.message,
+      ),
+    );
+  });
+
+  router.post('/incidents/:id/notes', jsonBody, async (req, res) => {
+    const credentials = await authorize(req, opsIncidentUpdatePermission);
+    const body = parseOrThrow(noteBody, req.body, 'body');
+    res
+      .status(201)
+      .json(
+        await incidents.addNote(
+          req.params.id,
+          actorOf(credentials),
+          body.message,
+        ),
+      );
+  });
+
+  router.get('/unrouted', async (req, res) => {
+    await authorize(req, opsUnroutedReadPermission);
+    const q = parseOrThrow(pageQuery, req.query, 'query');
+    res.json(
+      await options.signals.listUnrouted({
+        limit: q.limit ?? 50,
+        offset: q.offset ?? 0,
+      }),
+    );
+  });
+
+  router.post('/unrouted/:id/route', jsonBody, async (req, res) => {
+    const credentials = await authorize(req, opsUnroutedRoutePermission);
+    const body = parseOrThrow(routeBody, req.body, 'body');
+    const index = await options.entities.refreshSoon();
+    const entity = index.resolve(body.entityRef);
+    if (!entity) {
+      throw new InputError(
+        `Invalid body: entityRef: no entity ${body.entityRef} in the catalog`,
+      );
+    }
+    const signal = await options.signals.get(req.params.id);
+    if (!signal || signal.entityRef) {
+      throw new NotFoundError(`No unrouted signal with id ${req.params.id}`);
+    }
+    const ids = [signal.id];
+    if (body.selector) {
+      let matchers;
+      try {
+        matchers = parseLabelSelector(body.selector);
+      } catch (e) {
+        throw new InputError(`Invalid body: selector: ${(e as Error).message}`);
+      }
+      await options.signals.addRoutingRule({
+        selector: body.selector,
+        entityRef: entity.ref,
+        createdBy: actorOf(credentials),
+      });
+      options.ingest.invalidateRules();
+      // The rule also routes what is already waiting in the queue.
+      const { items } = await options.signals.listUnrouted({
+        limit: 5000,
+        offset: 0,
+      });
+      for (const waiting of items) {
+        if (
+          waiting.id !== signal.id &&
+          matchesLabels(matchers, waiting.labels)
+        ) {
+          ids.push(waiting.id);
+        }
+      }
+    }
+    const routed = await options.signals.route(ids, entity.ref);
+    options.processor.kick();
+    res.json({ routed });
+  });
+
+  // Body-parser errors as clear 4xx answers.
+  router.use(
+    (
+      error: Error & { type?: string },
+      _req: express.Request,
+      _res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      if (error.type === 'entity.too.large') {
+        next(
+          Object.assign(
+            new Error(`The body is larger than ${MAX_BODY_BYTES / 1024} KB`),
+            { name: 'PayloadTooLargeError', statusCode: 413 },
+          ),
+        );
+        return;
+      }
+      if (error.type === 'entity.parse.failed') {
+        next(new InputError(`The body is not valid JSON: ${error.message}`));
+        return;
+      }
+      next(error);
+    },
+  );
 
   return router;
 }

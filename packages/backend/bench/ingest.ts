@@ -1,0 +1,295 @@
+/*
+ * yarn bench:ingest — signals per second into the full backend over HTTP,
+ * on a SQLite file and on PostgreSQL, beside a bare baseline server measured
+ * in the same run. Prints a table; asserts nothing.
+ *
+ * Env: OPERABLE_BENCH_POSTGRES (default postgresql://postgres@127.0.0.1:5432;
+ * "off" skips PostgreSQL), BENCH_BATCHED_REQUESTS (default 600),
+ * BENCH_SINGLE_REQUESTS (default 4000), BENCH_CONCURRENCY (default 16).
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import {
+  guestToken,
+  startDemoBackend,
+  waitFor,
+  waitForEntities,
+} from '../src/__testUtils__/demoBackend';
+import { percentile, runLoad } from './load';
+
+const TOKEN = 'bench-ingest-token-0123456789';
+const SERVICES = [
+  'checkout-api',
+  'payment-service',
+  'order-worker',
+  'search-api',
+  'storefront-web',
+];
+const BATCHED = Number(process.env.BENCH_BATCHED_REQUESTS ?? 600);
+const SINGLE = Number(process.env.BENCH_SINGLE_REQUESTS ?? 4000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const PG =
+  process.env.OPERABLE_BENCH_POSTGRES ?? 'postgresql://postgres@127.0.0.1:5432';
+
+function alertmanagerBody(alerts: number, seed: number): string {
+  return JSON.stringify({
+    version: '4',
+    groupKey: `{}:{bench="${seed}"}`,
+    truncatedAlerts: 0,
+    status: 'firing',
+    receiver: 'operable',
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager.local',
+    alerts: Array.from({ length: alerts }, (_, i) => {
+      // A pool of 250 distinct failures: repeats update incidents, as
+      // Alertmanager's re-sends do.
+      const n = (seed * alerts + i) % 250;
+      return {
+        status: 'firing',
+        labels: {
+          alertname: `BenchAlert${n % 50}`,
+          service: SERVICES[n % SERVICES.length],
+          severity: n % 3 ? 'warning' : 'critical',
+          instance: `10.0.0.${n % 200}:8080`,
+        },
+        annotations: { summary: `bench alert ${n}` },
+        startsAt: new Date().toISOString(),
+        endsAt: '0001-01-01T00:00:00Z',
+        generatorURL: 'http://prometheus.local/graph',
+        fingerprint: `bench${n.toString(16).padStart(12, '0')}`,
+      };
+    }),
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function freshPgDatabase(name: string): Promise<Record<string, unknown>> {
+  const admin = new Client({ connectionString: PG });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 5432),
+    user: decodeURIComponent(url.username || 'postgres'),
+    password: decodeURIComponent(url.password || ''),
+    database: name,
+  };
+}
+
+interface Row {
+  target: string;
+  shape: string;
+  alertsPerSecond: number;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  failures: number;
+}
+
+async function measure(
+  target: string,
+  url: string,
+  headers: Record<string, string>,
+): Promise<Row[]> {
+  const batchedBodies = Array.from({ length: 50 }, (_, i) =>
+    alertmanagerBody(50, i),
+  );
+  const singleBodies = Array.from({ length: 250 }, (_, i) =>
+    alertmanagerBody(1, i),
+  );
+  // Warm up: JIT, connection pools, prepared paths.
+  await runLoad({
+    url,
+    headers,
+    bodies: batchedBodies,
+    requests: 50,
+    concurrency: CONCURRENCY,
+  });
+  const rows: Row[] = [];
+  for (const [shape, bodies, requests, alerts] of [
+    ['50 alerts/request', batchedBodies, BATCHED, 50],
+    ['1 alert/request', singleBodies, SINGLE, 1],
+  ] as const) {
+    const r = await runLoad({
+      url,
+      headers,
+      bodies: [...bodies],
+      requests,
+      concurrency: CONCURRENCY,
+    });
+    rows.push({
+      target,
+      shape,
+      alertsPerSecond: (r.requests * alerts) / r.seconds,
+      requestsPerSecond: r.requests / r.seconds,
+      p50: percentile(r.latenciesMs, 50),
+      p99: percentile(r.latenciesMs, 99),
+      failures: r.failures,
+    });
+  }
+  return rows;
+}
+
+async function benchBackend(
+  label: string,
+  database: Record<string, unknown>,
+): Promise<Row[]> {
+  const backend = await startDemoBackend({
+    LOG_LEVEL: 'warn',
+    APP_CONFIG_backend_database: JSON.stringify(database),
+    APP_CONFIG_backend_auth_externalAccess: JSON.stringify([
+      { type: 'static', options: { token: TOKEN, subject: 'bench' } },
+    ]),
+  });
+  try {
+    const token = await guestToken(backend.baseUrl);
+    await waitForEntities(
+      backend.baseUrl,
+      token,
+      'kind=component,spec.type=service',
+      5,
+    );
+    return await measure(
+      `backend, ${label}`,
+      `${backend.baseUrl}/api/ops/ingest/alertmanager`,
+      {
+        Authorization: `Bearer ${TOKEN}`,
+      },
+    );
+  } finally {
+    await backend.stop();
+  }
+}
+
+async function benchBaseline(
+  label: string,
+  knexConfig: Record<string, unknown>,
+): Promise<Row[]> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      '--require',
+      require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+      join(__dirname, 'baselineServer.ts'),
+      String(port),
+      JSON.stringify(knexConfig),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  try {
+    await waitFor(
+      'the baseline server',
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/`, {
+          method: 'POST',
+          body: '{"alerts":[]}',
+        });
+        return res.ok ? true : undefined;
+      },
+      60_000,
+    );
+    return await measure(`baseline, ${label}`, `http://127.0.0.1:${port}/`, {});
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'operable-bench-'));
+  const rows: Row[] = [];
+  try {
+    const sqliteFile = (name: string) => ({
+      client: 'better-sqlite3',
+      connection: { filename: join(dir, name) },
+    });
+    rows.push(
+      ...(await benchBackend('SQLite file', {
+        client: 'better-sqlite3',
+        connection: { directory: join(dir, 'backend') },
+      })),
+    );
+    rows.push(
+      ...(await benchBaseline('SQLite file', sqliteFile('baseline.sqlite'))),
+    );
+    if (PG !== 'off') {
+      const backendDb = await freshPgDatabase('operable_bench_backend');
+      rows.push(
+        ...(await benchBackend('PostgreSQL', {
+          client: 'pg',
+          connection: { ...backendDb, database: undefined },
+          pluginDivisionMode: 'database',
+          prefix: 'operable_bench_',
+        })),
+      );
+      rows.push(
+        ...(await benchBaseline('PostgreSQL', {
+          client: 'pg',
+          connection: await freshPgDatabase('operable_bench_baseline'),
+        })),
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const fmt = (n: number, d = 0) => n.toFixed(d).padStart(9);
+  process.stdout.write(
+    `\nIngest over HTTP, ${CONCURRENCY} concurrent clients, Alertmanager webhook bodies\n` +
+      `${'target'.padEnd(24)} ${'shape'.padEnd(18)} ${'alerts/s'.padStart(
+        9,
+      )} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(
+        9,
+      )} failures\n`,
+  );
+  for (const r of rows) {
+    process.stdout.write(
+      `${r.target.padEnd(24)} ${r.shape.padEnd(18)} ${fmt(
+        r.alertsPerSecond,
+      )} ${fmt(r.requestsPerSecond)} ${fmt(r.p50, 2)} ${fmt(r.p99, 2)} ${
+        r.failures
+      }\n`,
+    );
+  }
+  for (const label of ['SQLite file', 'PostgreSQL']) {
+    for (const shape of ['50 alerts/request', '1 alert/request']) {
+      const ours = rows.find(
+        r => r.target === `backend, ${label}` && r.shape === shape,
+      );
+      const base = rows.find(
+        r => r.target === `baseline, ${label}` && r.shape === shape,
+      );
+      if (ours && base) {
+        process.stdout.write(
+          `${label}, ${shape}: backend reaches ${(
+            (100 * ours.alertsPerSecond) /
+            base.alertsPerSecond
+          ).toFixed(0)}% of the baseline\n`,
+        );
+      }
+    }
+  }
+}
+
+main().catch(e => {
+  process.stderr.write(`${e.stack ?? e}\n`);
+  process.exit(1);
+});

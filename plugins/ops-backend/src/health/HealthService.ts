@@ -1,0 +1,286 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  EntityHealth,
+  HealthState,
+  Layer,
+  LAYERS,
+  LayerHealth,
+  Signal,
+} from '@operable/backstage-plugin-ops-common';
+import { CatalogEntityIndex, IndexedEntity } from '../entities';
+import {
+  HEALTH_FINGERPRINT_PREFIX,
+  IncidentService,
+  IncidentStore,
+} from '../incidents';
+import { SignalConsumer, SignalStore, StoredSample } from '../ingest';
+import { OpsPush } from '../push';
+import {
+  AiSourceSeries,
+  EvaluationResult,
+  evaluateAiSystem,
+  evaluateOutcome,
+  evaluateProduct,
+  evaluateSlo,
+  Sample,
+} from './evaluation';
+import { HealthStore } from './HealthStore';
+import { SloSource } from './SloSource';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+function toSamples(samples: StoredSample[], name: string): Sample[] {
+  return samples
+    .filter(s => s.name === name)
+    .map(s => ({ at: s.at, value: s.value }));
+}
+
+/** AI sources name their error and total counts `<x>:errors`, `<x>:total`. */
+function aiSource(source: string, samples: StoredSample[]): AiSourceSeries {
+  const names = [...new Set(samples.map(s => s.name))];
+  const errors = names.find(n => n.endsWith(':errors'));
+  const total = names.find(n => n.endsWith(':total'));
+  return {
+    source,
+    ...(errors ? { errors: toSamples(samples, errors) } : {}),
+    ...(total ? { total: toSamples(samples, total) } : {}),
+    metrics: names
+      .filter(n => n !== errors && n !== total)
+      .map(name => ({ name, samples: toSamples(samples, name) })),
+  };
+}
+
+/**
+ * Keeps the health of every entity on the three layers. Evaluates an entity
+ * when signals about it arrive (and on a schedule, since a stalled outcome is
+ * the absence of movement), records the result, and turns every change into
+ * an event: pushed to browsers, and opening or resolving an incident.
+ */
+export class HealthService implements SignalConsumer {
+  constructor(
+    private readonly options: {
+      store: HealthStore;
+      signals: SignalStore;
+      incidents: IncidentService;
+      incidentStore: IncidentStore;
+      entities: CatalogEntityIndex;
+      slos: SloSource;
+      push: OpsPush;
+      logger: LoggerService;
+    },
+  ) {}
+
+  async onSignals(signals: Signal[]): Promise<void> {
+    const refs = new Set<string>();
+    for (const s of signals) if (s.entityRef) refs.add(s.entityRef);
+    const index = await this.options.entities.get();
+    // A signal about an ops agent also changes the AI-system layer of the
+    // entities it runs.
+    for (const entity of index.all()) {
+      if (entity.opsAgent && refs.has(entity.opsAgent)) refs.add(entity.ref);
+    }
+    for (const ref of refs) await this.evaluate(ref);
+  }
+
+  /** Evaluates every entity that has an outcome metric, SLOs or a health. */
+  async sweep(now = new Date()): Promise<void> {
+    const index = await this.options.entities.get();
+    for (const entity of index.all()) {
+      if (entity.outcomeMetric || entity.annotations['operable.dev/slos']) {
+        await this.evaluate(entity.ref, now);
+      }
+    }
+  }
+
+  async evaluate(entityRef: string, now = new Date()): Promise<void> {
+    const index = await this.options.entities.get();
+    const entity = index.get(entityRef);
+    const results: Record<Layer, EvaluationResult> = {
+      product: await this.product(entityRef, entity, now),
+      'ai-system': await this.aiSystem(entityRef, entity, now),
+      outcome: await this.outcome(entityRef, entity, now),
+    };
+    let changed = false;
+    for (const layer of LAYERS) {
+      const { state, reason } = results[layer];
+      const transition = await this.options.store.record(entityRef, layer, {
+        state,
+        reason,
+        at: now,
+      });
+      if (!transition.changed) continue;
+      changed = true;
+      await this.incidentFor(
+        entityRef,
+        layer,
+        state,
+        reason,
+        transition.previous,
+      );
+    }
+    if (changed) this.options.push.publish({ type: 'health', entityRef });
+  }
+
+  private async product(
+    entityRef: string,
+    entity: IndexedEntity | undefined,
+    now: Date,
+  ): Promise<EvaluationResult> {
+    const { items } = await this.options.incidentStore.list({
+      entityRefs: [entityRef],
+      statuses: ['open', 'acknowledged'],
+      limit: 200,
+    });
+    const alerts = items
+      .filter(
+        i =>
+          i.layer === 'product' &&
+          !i.fingerprint.startsWith(HEALTH_FINGERPRINT_PREFIX),
+      )
+      .map(i => ({
+        name: i.title,
+        severity: i.severity,
+        since: new Date(i.openedAt),
+      }));
+    const slos = await this.options.slos.forEntity(entity);
+    const sloResults = [];
+    for (const slo of slos) {
+      const names = [slo.errorMetric, slo.totalMetric, slo.goodMetric].filter(
+        (n): n is string => Boolean(n),
+      );
+      const samples = await this.options.signals.samples(entityRef, {
+        names,
+        since: new Date(now.getTime() - 3 * DAY),
+      });
+      sloResults.push(
+        evaluateSlo(
+          slo,
+          {
+            total: toSamples(samples, slo.totalMetric),
+            errors: toSamples(samples, slo.errorMetric),
+            ...(slo.goodMetric
+              ? { good: toSamples(samples, slo.goodMetric) }
+              : {}),
+          },
+          now,
+        ),
+      );
+    }
+    const alertsObserved =
+      Boolean(entity?.selector) ||
+      (
+        await this.options.incidentStore.list({
+          entityRefs: [entityRef],
+          limit: 1,
+        })
+      ).totalCount > 0;
+    return evaluateProduct({ alerts, slos: sloResults, alertsObserved }, now);
+  }
+
+  private async aiSystem(
+    entityRef: string,
+    entity: IndexedEntity | undefined,
+    now: Date,
+  ): Promise<EvaluationResult> {
+    const since = new Date(now.getTime() - 8 * DAY);
+    const sources: AiSourceSeries[] = [];
+    const own = await this.options.signals.samples(entityRef, {
+      layer: 'ai-system',
+      since,
+    });
+    if (own.length) sources.push(aiSource(entityRef, own));
+    if (entity?.opsAgent && entity.opsAgent !== entityRef) {
+      const agent = await this.options.signals.samples(entity.opsAgent, {
+        layer: 'ai-system',
+        since,
+      });
+      if (agent.length) sources.push(aiSource(entity.opsAgent, agent));
+    }
+    return evaluateAiSystem(sources, now);
+  }
+
+  private async outcome(
+    entityRef: string,
+    entity: IndexedEntity | undefined,
+    now: Date,
+  ): Promise<EvaluationResult> {
+    const metric = entity?.outcomeMetric;
+    if (!metric) {
+      return {
+        state: 'unknown',
+        reason:
+          'no outcome metric: add the annotation operable.dev/outcome-metric',
+      };
+    }
+    const samples = await this.options.signals.samples(entityRef, {
+      names: [metric],
+      since: new Date(now.getTime() - 8 * DAY),
+    });
+    return evaluateOutcome(metric, toSamples(samples, metric), now);
+  }
+
+  /**
+   * A layer going bad opens an incident; going back to healthy resolves it.
+   * The product layer's alerts are incidents of their own already, so a bad
+   * product layer opens one only when no alert explains it.
+   */
+  private async incidentFor(
+    entityRef: string,
+    layer: Layer,
+    state: HealthState,
+    reason: string,
+    previous: HealthState | undefined,
+  ) {
+    const fingerprint = `${HEALTH_FINGERPRINT_PREFIX}${layer}`;
+    const bad = state === 'failing' || state === 'degraded';
+    if (bad) {
+      if (layer === 'product' && /alerts? firing/.test(reason)) return;
+      await this.options.incidents.openFor({
+        entityRef,
+        fingerprint,
+        title: `${layer} layer ${state}: ${reason}`,
+        layer,
+        severity: state === 'failing' ? 'high' : 'warning',
+        name: fingerprint,
+        labels: {},
+      });
+    } else if (state === 'healthy' && previous && previous !== 'unknown') {
+      await this.options.incidents.resolveFailure(
+        entityRef,
+        fingerprint,
+        `The ${layer} layer is healthy again: ${reason}`,
+        'ops:health',
+      );
+    }
+  }
+
+  async getEntityHealth(
+    entityRef: string,
+    now = new Date(),
+  ): Promise<EntityHealth> {
+    const [stored, history] = await Promise.all([
+      this.options.store.get(entityRef),
+      this.options.store.history(entityRef, new Date(now.getTime() - DAY)),
+    ]);
+    const layers: LayerHealth[] = LAYERS.map(layer => {
+      const current = stored.find(s => s.layer === layer);
+      return {
+        layer,
+        state: current?.state ?? 'unknown',
+        reason: current?.reason ?? 'no signals yet',
+        since: (current?.since ?? now).toISOString(),
+        history: history
+          .filter(h => h.layer === layer)
+          .map(h => ({ at: h.at.toISOString(), state: h.state })),
+      };
+    });
+    const state = (layer: Layer) => layers.find(l => l.layer === layer)!.state;
+    return {
+      entityRef,
+      layers,
+      greenButFailing:
+        state('product') === 'healthy' && state('outcome') === 'failing',
+    };
+  }
+}

@@ -1,0 +1,7 @@
+export { HealthService } from './HealthService';
+export { SloSource } from './SloSource';
+export type {
+  HealthStore,
+  StoredLayerHealth,
+  HealthTransition,
+} from './HealthStore';

@@ -1,0 +1,313 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import {
+  Incident,
+  IncidentDetails,
+  Layer,
+  Severity,
+  Signal,
+  TimelineEvent,
+} from '@operable/backstage-plugin-ops-common';
+import { CatalogEntityIndex, EntityIndex } from '../entities';
+import { OpsPush } from '../push';
+import {
+  IncidentFilter,
+  IncidentStore,
+  NewTimelineEvent,
+} from './IncidentStore';
+import { tierFor } from './tiering';
+
+/** Whether an active runbook matches an incident; none do until runbooks exist. */
+export type RunbookMatcher = (incident: {
+  entityRef: string;
+  layer: Layer;
+  name: string;
+  labels: Record<string, string>;
+}) => boolean;
+
+/** Fingerprints of incidents opened by a health change rather than an alert. */
+export const HEALTH_FINGERPRINT_PREFIX = 'health:';
+
+export interface IncidentServiceOptions {
+  store: IncidentStore;
+  entities: CatalogEntityIndex;
+  push: OpsPush;
+  logger: LoggerService;
+  reopenWindowMs: number;
+  correlationWindowMs: number;
+  runbookMatches?: RunbookMatcher;
+}
+
+/**
+ * Correlates signals into incidents, tiers them by blast radius, and carries
+ * out what people do to them. Every change lands on the incident's timeline
+ * and is pushed to open browsers.
+ */
+export class IncidentService {
+  constructor(private readonly options: IncidentServiceOptions) {}
+
+  /**
+   * Takes committed, routed signals into account, in order: a firing alert
+   * opens, reopens or updates the incident of its fingerprint; a resolved one
+   * resolves it; a PagerDuty acknowledge acknowledges it. Metric samples are
+   * not incidents by themselves (health turns them into incidents).
+   */
+  async onSignals(signals: Signal[]): Promise<void> {
+    const alerts = signals.filter(s => s.status && s.entityRef);
+    if (alerts.length === 0) return;
+    const index = await this.options.entities.get();
+    const timeline: Array<NewTimelineEvent & { incidentId: string }> = [];
+    for (const signal of alerts) {
+      const incident = await this.applySignal(signal, index);
+      if (incident) {
+        timeline.push({
+          incidentId: incident.id,
+          type: 'signal',
+          at: new Date(signal.observedAt),
+          message: `${signal.source}: ${signal.name} ${signal.status}${
+            signal.summary ? ` — ${signal.summary}` : ''
+          }`,
+          data: { signalId: signal.id, labels: signal.labels },
+        });
+      }
+    }
+    await this.options.store.appendEvents(timeline);
+  }
+
+  private async applySignal(
+    signal: Signal,
+    index: EntityIndex,
+  ): Promise<Incident | undefined> {
+    const entityRef = signal.entityRef!;
+    const { store } = this.options;
+    const action = signal.details?.action;
+    if (signal.status === 'resolved') {
+      const open = await store.findUnresolved(entityRef, signal.fingerprint);
+      if (!open) return undefined;
+      const resolved = await store.setStatus(open.id, 'resolved', {
+        actor: `signal:${signal.source}`,
+        message: `Resolved by its source (${signal.source})`,
+        at: new Date(signal.observedAt),
+      });
+      this.pushIncident(resolved);
+      return resolved;
+    }
+    if (action === 'acknowledge') {
+      const open = await store.findUnresolved(entityRef, signal.fingerprint);
+      if (!open || open.status === 'acknowledged') return open;
+      const acked = await store.setStatus(open.id, 'acknowledged', {
+        actor: `signal:${signal.source}`,
+        message: `Acknowledged through ${signal.source}`,
+      });
+      this.pushIncident(acked);
+      return acked;
+    }
+    return this.openFor(
+      {
+        entityRef,
+        fingerprint: signal.fingerprint,
+        title: signal.summary
+          ? `${signal.name}: ${signal.summary}`
+          : signal.name,
+        layer: signal.layer,
+        severity: signal.severity ?? 'warning',
+        labels: signal.labels,
+        name: signal.name,
+        at: new Date(signal.observedAt),
+        // PagerDuty's dedup semantics: after resolve, the same key opens a
+        // new incident.
+        reopen: signal.source !== 'pagerduty',
+      },
+      index,
+    );
+  }
+
+  /**
+   * Opens (or reopens, or updates) the incident of a failure, tiered on the
+   * facts of now; a new incident may change the tier of others.
+   */
+  async openFor(
+    failure: {
+      entityRef: string;
+      fingerprint: string;
+      title: string;
+      layer: Layer;
+      severity: Severity;
+      name: string;
+      labels: Record<string, string>;
+      at?: Date;
+      reopen?: boolean;
+    },
+    index?: EntityIndex,
+  ): Promise<Incident> {
+    const entities = index ?? (await this.options.entities.get());
+    const at = failure.at ?? new Date();
+    const failing = await this.failingEntityRefs(at);
+    const decision = tierFor(
+      {
+        entityRef: failure.entityRef,
+        runbookMatches: this.options.runbookMatches?.(failure) ?? false,
+        failingEntityRefs: failing,
+      },
+      entities,
+    );
+    const { incident, outcome } = await this.options.store.openOrUpdate({
+      entityRef: failure.entityRef,
+      fingerprint: failure.fingerprint,
+      title: failure.title,
+      layer: failure.layer,
+      severity: failure.severity,
+      tier: decision.tier,
+      owner: entities.get(failure.entityRef)?.owner,
+      blastRadius: decision.blastRadius,
+      at,
+      reopenWithinMs:
+        failure.reopen === false ? undefined : this.options.reopenWindowMs,
+    });
+    if (outcome === 'updated') return incident;
+    if (outcome === 'opened') {
+      await this.options.store.appendEvent(incident.id, {
+        type: 'tier',
+        message: `Tiered ${decision.tier}: ${decision.reason}`,
+        data: { tier: decision.tier, blastRadius: decision.blastRadius },
+        at,
+      });
+    }
+    this.pushIncident(incident);
+    await this.retierOthers(incident, entities, at);
+    return incident;
+  }
+
+  /** Resolves the unresolved incident of a failure, if there is one. */
+  async resolveFailure(
+    entityRef: string,
+    fingerprint: string,
+    message: string,
+    actor: string,
+  ): Promise<Incident | undefined> {
+    const open = await this.options.store.findUnresolved(
+      entityRef,
+      fingerprint,
+    );
+    if (!open) return undefined;
+    const resolved = await this.options.store.setStatus(open.id, 'resolved', {
+      actor,
+      message,
+    });
+    this.pushIncident(resolved);
+    return resolved;
+  }
+
+  private async failingEntityRefs(at: Date): Promise<string[]> {
+    const { items } = await this.options.store.list({
+      statuses: ['open', 'acknowledged'],
+      openedAfter: new Date(at.getTime() - this.options.correlationWindowMs),
+      limit: 500,
+    });
+    return [...new Set(items.map(i => i.entityRef))];
+  }
+
+  /** Facts changed: a new failure may make other open incidents systemic. */
+  private async retierOthers(
+    opened: Incident,
+    index: EntityIndex,
+    at: Date,
+  ): Promise<void> {
+    const { items } = await this.options.store.list({
+      statuses: ['open', 'acknowledged'],
+      openedAfter: new Date(at.getTime() - this.options.correlationWindowMs),
+      limit: 500,
+    });
+    const failing = [...new Set(items.map(i => i.entityRef))];
+    for (const other of items) {
+      if (other.id === opened.id || other.tier !== 'novel') continue;
+      const decision = tierFor(
+        {
+          entityRef: other.entityRef,
+          runbookMatches: false,
+          failingEntityRefs: failing,
+        },
+        index,
+      );
+      if (decision.tier === other.tier) continue;
+      const retiered = await this.options.store.setTier(
+        other.id,
+        decision.tier,
+        decision.blastRadius,
+        { message: `Tiered ${decision.tier}: ${decision.reason}`, at },
+      );
+      this.pushIncident(retiered);
+    }
+  }
+
+  /** The entity of the unresolved incident of a dedup key, if exactly one. */
+  async entityOfUnresolved(fingerprint: string): Promise<string | undefined> {
+    const open = await this.options.store.findUnresolvedByFingerprint(
+      fingerprint,
+    );
+    return open.length === 1 ? open[0].entityRef : undefined;
+  }
+
+  list(filter: IncidentFilter) {
+    return this.options.store.list(filter);
+  }
+
+  async details(id: string): Promise<IncidentDetails> {
+    const incident = await this.options.store.get(id);
+    if (!incident) throw new NotFoundError(`No incident with id ${id}`);
+    const index = await this.options.entities.get();
+    const reach = new Map(
+      index.blastRadius(incident.entityRef).map(e => [e.entityRef, e]),
+    );
+    return {
+      incident,
+      timeline: await this.options.store.timeline(id),
+      // The stored radius is what it was tiered on; the relation chains come
+      // from the catalog of now.
+      blastRadius: incident.blastRadius.map(
+        ref => reach.get(ref) ?? { entityRef: ref, via: [] },
+      ),
+    };
+  }
+
+  async acknowledge(id: string, actor: string, message?: string) {
+    const incident = await this.options.store.setStatus(id, 'acknowledged', {
+      actor,
+      message: message || `Acknowledged by ${actor}`,
+    });
+    this.pushIncident(incident);
+    return incident;
+  }
+
+  async resolve(id: string, actor: string, message?: string) {
+    const incident = await this.options.store.setStatus(id, 'resolved', {
+      actor,
+      message: message || `Resolved by ${actor}`,
+    });
+    this.pushIncident(incident);
+    return incident;
+  }
+
+  async addNote(
+    id: string,
+    actor: string,
+    message: string,
+  ): Promise<TimelineEvent> {
+    const event = await this.options.store.appendEvent(id, {
+      type: 'note',
+      actor,
+      message,
+    });
+    const incident = await this.options.store.get(id);
+    if (incident) this.pushIncident(incident);
+    return event;
+  }
+
+  private pushIncident(incident: Incident) {
+    this.options.push.publish({
+      type: 'incident',
+      entityRef: incident.entityRef,
+      incidentId: incident.id,
+    });
+  }
+}

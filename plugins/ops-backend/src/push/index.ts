@@ -1,0 +1,2 @@
+export { SignalsOpsPush } from './OpsPush';
+export type { OpsPush } from './OpsPush';
