@@ -9,11 +9,14 @@ import {
   renderTestApp,
 } from '@backstage/frontend-test-utils';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { EntityOwnership } from '@operable/backstage-plugin-ops-common';
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import opsPlugin from './alpha';
 import { OpsClient, opsApiRef } from './api';
+import { rootRouteRef } from './routes';
 
 function entityOfKind(kind: string): Entity {
   return {
@@ -55,18 +58,103 @@ describe('the ops frontend plugin', () => {
     expect(filter(entityOfKind('API'))).toBe(false);
   });
 
-  it('renders the ownership card on the entity page', async () => {
+  it('renders the ownership, health and incidents cards on the entity page', async () => {
     const getOwnership = jest.fn().mockResolvedValue(ownership);
+    const getHealth = jest.fn().mockResolvedValue({
+      entityRef: 'component:default/checkout',
+      layers: [],
+      greenButFailing: false,
+    });
+    const listIncidents = jest
+      .fn()
+      .mockResolvedValue({ items: [], totalCount: 0 });
     renderTestApp({
       extensions: [
         createTestEntityPage({ entity: entityOfKind('Component') }),
         entityOpsContent,
       ],
-      apis: [[opsApiRef, { getOwnership }]],
+      apis: [[opsApiRef, { getOwnership, getHealth, listIncidents }]],
     });
 
-    expect(await screen.findByText('Payments Team')).toBeInTheDocument();
+    // The tab is loaded lazily, which can take a while on a cold start.
+    expect(
+      await screen.findByText('Payments Team', undefined, { timeout: 10000 }),
+    ).toBeInTheDocument();
     expect(getOwnership).toHaveBeenCalledWith('component:default/checkout');
+    expect(
+      await screen.findByRole('table', { name: 'Health per layer' }),
+    ).toBeInTheDocument();
+    expect(getHealth).toHaveBeenCalledWith('component:default/checkout');
+    expect(await screen.findByText(/No open incidents/)).toBeInTheDocument();
+    expect(listIncidents).toHaveBeenCalledWith(
+      expect.objectContaining({ entityRef: 'component:default/checkout' }),
+    );
+  });
+
+  it('provides the Ops page at /ops with its route ref, for the sidebar', () => {
+    const tester = createExtensionTester(opsPlugin.getExtension('page:ops'));
+    expect(tester.get(coreExtensionData.routePath)).toBe('/ops');
+    expect(tester.get(coreExtensionData.routeRef)).toBe(rootRouteRef);
+    expect(tester.get(coreExtensionData.title)).toBe('Ops');
+    expect(opsPlugin.routes.root).toBe(rootRouteRef);
+  });
+
+  it('puts the Ops page in the sidebar', async () => {
+    renderTestApp({
+      features: [opsPlugin],
+      initialRouteEntries: ['/ops'],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      apis: [
+        [
+          opsApiRef,
+          { listIncidents: async () => ({ items: [], totalCount: 0 }) },
+        ],
+      ],
+    });
+
+    const nav = await screen.findByRole('navigation', { name: 'sidebar nav' });
+    expect(
+      await within(nav).findByRole('link', { name: 'Ops' }),
+    ).toHaveAttribute('href', '/ops');
+  });
+
+  it('routes to an incident below the Ops page', async () => {
+    const getIncident = jest.fn().mockResolvedValue({
+      incident: {
+        id: 'inc-1',
+        entityRef: 'component:default/checkout',
+        fingerprint: 'fp',
+        title: 'Checkout returns 500s',
+        layer: 'product',
+        tier: 'novel',
+        status: 'open',
+        severity: 'high',
+        blastRadius: [],
+        openedAt: new Date().toISOString(),
+        updatedAt: new Date().toISOString(),
+      },
+      timeline: [],
+      blastRadius: [],
+    });
+    renderTestApp({
+      extensions: [opsPlugin.getExtension('page:ops')],
+      initialRouteEntries: ['/ops/incidents/inc-1'],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      apis: [
+        [opsApiRef, { getIncident }],
+        mockApis.permission({ authorize: AuthorizeResult.DENY }),
+      ],
+    });
+
+    // The page is loaded lazily, which can take a while on a cold start.
+    expect(
+      await screen.findByRole(
+        'heading',
+        { name: 'Checkout returns 500s' },
+        { timeout: 10000 },
+      ),
+    ).toBeInTheDocument();
+    expect(getIncident).toHaveBeenCalledWith('inc-1');
   });
 
   it('provides the OpsApi backed by the OpsClient', () => {

@@ -1,11 +1,14 @@
 import {
   ApiBlueprint,
+  PageBlueprint,
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import HealingIcon from '@material-ui/icons/Healing';
 import { OpsClient, opsApiRef } from './api';
+import { incidentRouteRef, rootRouteRef, unroutedRouteRef } from './routes';
 
 /** @alpha */
 export const opsApi = ApiBlueprint.make({
@@ -33,6 +36,22 @@ export const entityOpsContent = EntityContentBlueprint.make({
 });
 
 /**
+ * The Ops page at `/ops`: incidents across entities, the page of each
+ * incident and the unrouted signals. With a route ref and the plugin's icon
+ * it also gets its "Ops" item in the sidebar.
+ *
+ * @alpha
+ */
+export const opsPage = PageBlueprint.make({
+  params: {
+    path: '/ops',
+    title: 'Ops',
+    routeRef: rootRouteRef,
+    loader: () => import('./components/OpsPage').then(m => <m.NfsOpsPage />),
+  },
+});
+
+/**
  * The Ops plugin for apps on the new frontend system.
  *
  * @alpha
@@ -40,6 +59,12 @@ export const entityOpsContent = EntityContentBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'ops',
   title: 'Ops',
+  icon: <HealingIcon />,
   info: { packageJson: () => import('../package.json') },
-  extensions: [opsApi, entityOpsContent],
+  routes: {
+    root: rootRouteRef,
+    incident: incidentRouteRef,
+    unrouted: unroutedRouteRef,
+  },
+  extensions: [opsApi, entityOpsContent, opsPage],
 });

@@ -2,10 +2,12 @@ import {
   createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { OpsClient, opsApiRef } from './api';
+import { incidentRouteRef, rootRouteRef, unroutedRouteRef } from './routes';
 
 /**
  * The Ops plugin for apps on the legacy frontend system. Apps on the new
@@ -23,6 +25,11 @@ export const opsPlugin = createPlugin({
         new OpsClient({ discoveryApi, fetchApi }),
     }),
   ],
+  routes: {
+    root: rootRouteRef,
+    incident: incidentRouteRef,
+    unrouted: unroutedRouteRef,
+  },
 });
 
 /**
@@ -51,5 +58,49 @@ export const EntityOwnershipCard = opsPlugin.provide(
       lazy: () =>
         import('./components/OwnershipCard').then(m => m.OwnershipCard),
     },
+  }),
+);
+
+/**
+ * The health of the entity on the product, AI-system and outcome layers, on
+ * its own.
+ *
+ * @public
+ */
+export const EntityHealthCard = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityHealthCard',
+    component: {
+      lazy: () => import('./components/HealthCard').then(m => m.HealthCard),
+    },
+  }),
+);
+
+/**
+ * The incidents of the entity, on their own.
+ *
+ * @public
+ */
+export const EntityIncidentsCard = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityIncidentsCard',
+    component: {
+      lazy: () =>
+        import('./components/IncidentsTable').then(m => m.IncidentsCard),
+    },
+  }),
+);
+
+/**
+ * The Ops page: incidents across entities, the page of each incident and the
+ * unrouted signals. Mount it at `/ops` in the app's routes.
+ *
+ * @public
+ */
+export const OpsPage = opsPlugin.provide(
+  createRoutableExtension({
+    name: 'OpsPage',
+    component: () => import('./components/OpsPage').then(m => m.OpsPage),
+    mountPoint: rootRouteRef,
   }),
 );

@@ -225,6 +225,30 @@ export class DatabaseIncidentStore implements IncidentStore {
     return row ? toIncident(row) : undefined;
   }
 
+  async touchUnresolved(
+    failures: Array<{ entityRef: string; fingerprint: string }>,
+    at: Date,
+  ): Promise<Incident[]> {
+    const keys = [...new Set(failures.map(f => openKey(f.entityRef, f.fingerprint)))];
+    const found: Incident[] = [];
+    for (let i = 0; i < keys.length; i += 500) {
+      const chunk = keys.slice(i, i + 500);
+      const rows = await this.db<IncidentRow>('ops_incidents').whereIn(
+        'open_key',
+        chunk,
+      );
+      if (rows.length === 0) continue;
+      await this.db('ops_incidents')
+        .whereIn(
+          'id',
+          rows.map(r => r.id),
+        )
+        .update({ updated_at: at });
+      found.push(...rows.map(r => toIncident({ ...r, updated_at: at })));
+    }
+    return found;
+  }
+
   async findUnresolvedByFingerprint(fingerprint: string): Promise<Incident[]> {
     const rows = await this.db<IncidentRow>('ops_incidents')
       .where({ fingerprint })

@@ -58,6 +58,19 @@ function aiSource(source: string, samples: StoredSample[]): AiSourceSeries {
  * an event: pushed to browsers, and opening or resolving an incident.
  */
 export class HealthService implements SignalConsumer {
+  /** Entities with news, evaluated together at most every `debounceMs`. */
+  private readonly pending = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private flushing?: Promise<void>;
+  /**
+   * The AI-system and outcome layers are statistics over hours and days:
+   * recomputed at most every `slowLayersMaxAgeMs` (and by every sweep).
+   */
+  private readonly slowLayers = new Map<
+    string,
+    { at: number; ai: EvaluationResult; outcome: EvaluationResult }
+  >();
+
   constructor(
     private readonly options: {
       store: HealthStore;
@@ -68,6 +81,8 @@ export class HealthService implements SignalConsumer {
       slos: SloSource;
       push: OpsPush;
       logger: LoggerService;
+      debounceMs?: number;
+      slowLayersMaxAgeMs?: number;
     },
   ) {}
 
@@ -80,7 +95,30 @@ export class HealthService implements SignalConsumer {
     for (const entity of index.all()) {
       if (entity.opsAgent && refs.has(entity.opsAgent)) refs.add(entity.ref);
     }
-    for (const ref of refs) await this.evaluate(ref);
+    for (const ref of refs) this.pending.add(ref);
+    if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.flushing = this.flush().finally(() => {
+          this.flushing = undefined;
+        });
+      }, this.options.debounceMs ?? 250);
+      this.timer.unref?.();
+    }
+  }
+
+  /** Evaluates every entity with news now. */
+  async flush(): Promise<void> {
+    if (this.flushing) await this.flushing;
+    const refs = [...this.pending];
+    this.pending.clear();
+    for (const ref of refs) {
+      try {
+        await this.evaluate(ref);
+      } catch (error) {
+        this.options.logger.error(`Could not evaluate the health of ${ref}: ${error}`);
+      }
+    }
   }
 
   /** Evaluates every entity that has an outcome metric, SLOs or a health. */
@@ -88,6 +126,7 @@ export class HealthService implements SignalConsumer {
     const index = await this.options.entities.get();
     for (const entity of index.all()) {
       if (entity.outcomeMetric || entity.annotations['operable.dev/slos']) {
+        this.slowLayers.delete(entity.ref);
         await this.evaluate(entity.ref, now);
       }
     }
@@ -96,10 +135,22 @@ export class HealthService implements SignalConsumer {
   async evaluate(entityRef: string, now = new Date()): Promise<void> {
     const index = await this.options.entities.get();
     const entity = index.get(entityRef);
+    let slow = this.slowLayers.get(entityRef);
+    if (
+      !slow ||
+      now.getTime() - slow.at > (this.options.slowLayersMaxAgeMs ?? 60_000)
+    ) {
+      slow = {
+        at: now.getTime(),
+        ai: await this.aiSystem(entityRef, entity, now),
+        outcome: await this.outcome(entityRef, entity, now),
+      };
+      this.slowLayers.set(entityRef, slow);
+    }
     const results: Record<Layer, EvaluationResult> = {
       product: await this.product(entityRef, entity, now),
-      'ai-system': await this.aiSystem(entityRef, entity, now),
-      outcome: await this.outcome(entityRef, entity, now),
+      'ai-system': slow.ai,
+      outcome: slow.outcome,
     };
     let changed = false;
     for (const layer of LAYERS) {

@@ -56,9 +56,31 @@ export class IncidentService {
     const alerts = signals.filter(s => s.status && s.entityRef);
     if (alerts.length === 0) return;
     const index = await this.options.entities.get();
+    // Most alerts repeat a failure that already has an incident
+    // (Alertmanager re-sends what still fires): those cost one round trip
+    // for the whole batch.
+    const repeats = new Map<string, Incident>();
+    const firing = alerts.filter(
+      s => s.status === 'firing' && s.details?.action !== 'acknowledge',
+    );
+    const touched = await this.options.store.touchUnresolved(
+      firing.map(s => ({ entityRef: s.entityRef!, fingerprint: s.fingerprint })),
+      new Date(),
+    );
+    for (const incident of touched) {
+      repeats.set(`${incident.entityRef}|${incident.fingerprint}`, incident);
+    }
     const timeline: Array<NewTimelineEvent & { incidentId: string }> = [];
     for (const signal of alerts) {
-      const incident = await this.applySignal(signal, index);
+      const key = `${signal.entityRef}|${signal.fingerprint}`;
+      let incident: Incident | undefined;
+      if (signal.status === 'firing' && repeats.has(key) && signal.details?.action !== 'acknowledge') {
+        incident = repeats.get(key);
+      } else {
+        incident = await this.applySignal(signal, index);
+        if (incident && incident.status !== 'resolved') repeats.set(key, incident);
+        else repeats.delete(key);
+      }
       if (incident) {
         timeline.push({
           incidentId: incident.id,

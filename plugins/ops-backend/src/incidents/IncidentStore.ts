@@ -71,6 +71,15 @@ export interface IncidentStore {
     fingerprint: string,
   ): Promise<Incident | undefined>;
   /**
+   * Marks the unresolved incidents of these failures as updated now and
+   * returns them; failures without one are left out. One round trip for a
+   * whole batch of repeated alerts.
+   */
+  touchUnresolved(
+    failures: Array<{ entityRef: string; fingerprint: string }>,
+    at: Date,
+  ): Promise<Incident[]>;
+  /**
    * The unresolved incidents of a fingerprint on any entity (PagerDuty
    * resolves by dedup key alone).
    */

@@ -1,7 +1,11 @@
 import { ResponseError } from '@backstage/errors';
 import { mockApis } from '@backstage/frontend-test-utils';
 import { registerMswTestHooks } from '@backstage/test-utils';
-import { EntityOwnership } from '@operable/backstage-plugin-ops-common';
+import {
+  EntityHealth,
+  EntityOwnership,
+  Incident,
+} from '@operable/backstage-plugin-ops-common';
 import { rest } from 'msw';
 import { setupServer } from 'msw/node';
 import { OpsClient } from './OpsClient';
@@ -94,5 +98,253 @@ describe('OpsClient', () => {
 
   it('rejects an entity reference without a kind', async () => {
     await expect(client.getOwnership('checkout')).rejects.toThrow(/kind/);
+  });
+
+  describe('health', () => {
+    const health: EntityHealth = {
+      entityRef: 'component:default/checkout',
+      layers: [],
+      greenButFailing: false,
+    };
+
+    it('fetches the health of an entity from its own encoded URL', async () => {
+      const requested: string[] = [];
+      server.use(
+        rest.get(`${baseUrl}/api/ops/entities/*`, (req, res, ctx) => {
+          requested.push(req.url.pathname);
+          return res(ctx.json(health));
+        }),
+      );
+
+      await expect(
+        client.getHealth('Component:Default/check out'),
+      ).resolves.toEqual(health);
+      expect(requested).toEqual([
+        '/api/ops/entities/component/default/check%20out/health',
+      ]);
+    });
+  });
+
+  describe('incidents', () => {
+    const incident: Incident = {
+      id: 'inc/1',
+      entityRef: 'component:default/checkout',
+      fingerprint: 'f1',
+      title: 'Checkout errors',
+      layer: 'product',
+      tier: 'novel',
+      status: 'acknowledged',
+      severity: 'high',
+      blastRadius: [],
+      openedAt: '2026-01-01T10:00:00Z',
+      updatedAt: '2026-01-01T10:05:00Z',
+    };
+
+    function capturePosts() {
+      const posts: Array<{ path: string; body: unknown; type: string | null }> =
+        [];
+      server.use(
+        rest.post(`${baseUrl}/api/ops/*`, async (req, res, ctx) => {
+          posts.push({
+            path: req.url.pathname,
+            body: await req.json(),
+            type: req.headers.get('content-type'),
+          });
+          return res(ctx.json(incident));
+        }),
+      );
+      return posts;
+    }
+
+    it('lists incidents with every filter, repeating list parameters', async () => {
+      const searches: URLSearchParams[] = [];
+      server.use(
+        rest.get(`${baseUrl}/api/ops/incidents`, (req, res, ctx) => {
+          searches.push(req.url.searchParams);
+          return res(ctx.json({ items: [incident], totalCount: 1 }));
+        }),
+      );
+
+      await expect(
+        client.listIncidents({
+          entityRef: ['component:default/checkout', 'component:default/cart'],
+          owner: 'group:default/payments',
+          tier: ['novel', 'systemic'],
+          status: 'open',
+          from: '2026-01-01T00:00:00Z',
+          to: '2026-01-02T00:00:00Z',
+          limit: 20,
+          offset: 40,
+        }),
+      ).resolves.toEqual({ items: [incident], totalCount: 1 });
+
+      const [search] = searches;
+      expect(search.getAll('entityRef')).toEqual([
+        'component:default/checkout',
+        'component:default/cart',
+      ]);
+      expect(search.get('owner')).toBe('group:default/payments');
+      expect(search.getAll('tier')).toEqual(['novel', 'systemic']);
+      expect(search.getAll('status')).toEqual(['open']);
+      expect(search.get('from')).toBe('2026-01-01T00:00:00Z');
+      expect(search.get('to')).toBe('2026-01-02T00:00:00Z');
+      expect(search.get('limit')).toBe('20');
+      expect(search.get('offset')).toBe('40');
+    });
+
+    it('lists incidents without a query string when nothing is filtered', async () => {
+      const urls: string[] = [];
+      server.use(
+        rest.get(`${baseUrl}/api/ops/incidents`, (req, res, ctx) => {
+          urls.push(req.url.href);
+          return res(ctx.json({ items: [], totalCount: 0 }));
+        }),
+      );
+
+      await client.listIncidents();
+      expect(urls).toEqual([`${baseUrl}/api/ops/incidents`]);
+    });
+
+    it('fetches one incident by its encoded id', async () => {
+      const requested: string[] = [];
+      server.use(
+        rest.get(`${baseUrl}/api/ops/incidents/*`, (req, res, ctx) => {
+          requested.push(req.url.pathname);
+          return res(ctx.json({ incident, timeline: [], blastRadius: [] }));
+        }),
+      );
+
+      const details = await client.getIncident('inc/1');
+      expect(details.incident).toEqual(incident);
+      expect(requested).toEqual(['/api/ops/incidents/inc%2F1']);
+    });
+
+    it('acknowledges and resolves with an optional message', async () => {
+      const posts = capturePosts();
+
+      await expect(
+        client.acknowledgeIncident('inc-1', { message: 'on it' }),
+      ).resolves.toEqual(incident);
+      await client.resolveIncident('inc-1');
+
+      expect(posts).toEqual([
+        {
+          path: '/api/ops/incidents/inc-1/acknowledge',
+          body: { message: 'on it' },
+          type: 'application/json',
+        },
+        {
+          path: '/api/ops/incidents/inc-1/resolve',
+          body: {},
+          type: 'application/json',
+        },
+      ]);
+    });
+
+    it('adds a note', async () => {
+      const posts = capturePosts();
+
+      await client.addIncidentNote('inc-1', 'restarted the pod');
+      expect(posts).toEqual([
+        {
+          path: '/api/ops/incidents/inc-1/notes',
+          body: { message: 'restarted the pod' },
+          type: 'application/json',
+        },
+      ]);
+    });
+
+    it('turns a refused action into a ResponseError', async () => {
+      server.use(
+        rest.post(`${baseUrl}/api/ops/incidents/*`, (_req, res, ctx) =>
+          res(
+            ctx.status(403),
+            ctx.json({
+              error: { name: 'NotAllowedError', message: 'not allowed' },
+              request: { method: 'POST', url: '/incidents/inc-1/resolve' },
+              response: { statusCode: 403 },
+            }),
+          ),
+        ),
+      );
+
+      const error = await client.resolveIncident('inc-1').catch(e => e);
+      expect(ResponseError.is(error)).toBe(true);
+      expect(error.statusCode).toBe(403);
+      expect(error.cause.name).toBe('NotAllowedError');
+    });
+  });
+
+  describe('unrouted signals', () => {
+    it('lists a page of unrouted signals', async () => {
+      const searches: URLSearchParams[] = [];
+      server.use(
+        rest.get(`${baseUrl}/api/ops/unrouted`, (req, res, ctx) => {
+          searches.push(req.url.searchParams);
+          return res(ctx.json({ items: [], totalCount: 0 }));
+        }),
+      );
+
+      await expect(
+        client.listUnrouted({ limit: 25, offset: 50 }),
+      ).resolves.toEqual({ items: [], totalCount: 0 });
+      expect(searches[0].get('limit')).toBe('25');
+      expect(searches[0].get('offset')).toBe('50');
+    });
+
+    it('routes a signal to an entity, with and without a selector', async () => {
+      const posts: Array<{ path: string; body: unknown }> = [];
+      server.use(
+        rest.post(`${baseUrl}/api/ops/unrouted/*`, async (req, res, ctx) => {
+          posts.push({ path: req.url.pathname, body: await req.json() });
+          return res(ctx.json({ routed: 3 }));
+        }),
+      );
+
+      await expect(
+        client.routeUnrouted('sig 1', {
+          entityRef: 'component:default/checkout',
+          selector: 'service=checkout-api',
+        }),
+      ).resolves.toEqual({ routed: 3 });
+      await client.routeUnrouted('sig-2', {
+        entityRef: 'component:default/checkout',
+      });
+
+      expect(posts).toEqual([
+        {
+          path: '/api/ops/unrouted/sig%201/route',
+          body: {
+            entityRef: 'component:default/checkout',
+            selector: 'service=checkout-api',
+          },
+        },
+        {
+          path: '/api/ops/unrouted/sig-2/route',
+          body: { entityRef: 'component:default/checkout' },
+        },
+      ]);
+    });
+
+    it('turns an invalid route into a ResponseError', async () => {
+      server.use(
+        rest.post(`${baseUrl}/api/ops/unrouted/*`, (_req, res, ctx) =>
+          res(
+            ctx.status(400),
+            ctx.json({
+              error: { name: 'InputError', message: 'bad selector' },
+              request: { method: 'POST', url: '/unrouted/sig-1/route' },
+              response: { statusCode: 400 },
+            }),
+          ),
+        ),
+      );
+
+      const error = await client
+        .routeUnrouted('sig-1', { entityRef: 'component:default/x' })
+        .catch(e => e);
+      expect(error.statusCode).toBe(400);
+      expect(error.cause.message).toBe('bad selector');
+    });
   });
 });

@@ -1,8 +1,54 @@
 import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { EntityOwnership } from '@operable/backstage-plugin-ops-common';
-import { OpsApi } from './OpsApi';
+import {
+  EntityHealth,
+  EntityOwnership,
+  Incident,
+  IncidentDetails,
+  IncidentList,
+  TimelineEvent,
+} from '@operable/backstage-plugin-ops-common';
+import {
+  IncidentQuery,
+  OpsApi,
+  RouteUnroutedRequest,
+  UnroutedSignalList,
+} from './OpsApi';
+
+type QueryValue = string | number | Array<string | number> | undefined;
+
+/** Builds `?a=1&b=x&b=y`: list values repeat their key, undefined is left out. */
+function toQueryString(query: Record<string, QueryValue>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    const values = Array.isArray(value) ? value : [value];
+    for (const item of values) {
+      if (item !== undefined) {
+        params.append(key, String(item));
+      }
+    }
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function toPath(...segments: string[]): string {
+  return segments.map(segment => encodeURIComponent(segment)).join('/');
+}
+
+function entityPath(entityRef: string | CompoundEntityRef, leaf: string) {
+  const { kind, namespace, name } = parseEntityRef(entityRef);
+  // Kind and namespace are case-insensitive in the catalog; lower-casing
+  // them gives one URL per entity, as the catalog's own entity routes do.
+  return toPath(
+    'entities',
+    kind.toLocaleLowerCase('en-US'),
+    namespace.toLocaleLowerCase('en-US'),
+    name,
+    leaf,
+  );
+}
 
 /**
  * Talks to the `ops` backend plugin through the discovery and fetch APIs, so
@@ -22,24 +68,94 @@ export class OpsClient implements OpsApi {
   async getOwnership(
     entityRef: string | CompoundEntityRef,
   ): Promise<EntityOwnership> {
-    const { kind, namespace, name } = parseEntityRef(entityRef);
-    // Kind and namespace are case-insensitive in the catalog; lower-casing
-    // them gives one URL per entity, as the catalog's own entity routes do.
-    const path = [
-      'entities',
-      kind.toLocaleLowerCase('en-US'),
-      namespace.toLocaleLowerCase('en-US'),
-      name,
-      'ownership',
-    ]
-      .map(segment => encodeURIComponent(segment))
-      .join('/');
-    return this.get<EntityOwnership>(path);
+    return this.request<EntityOwnership>(entityPath(entityRef, 'ownership'));
   }
 
-  private async get<T>(path: string): Promise<T> {
+  async getHealth(
+    entityRef: string | CompoundEntityRef,
+  ): Promise<EntityHealth> {
+    return this.request<EntityHealth>(entityPath(entityRef, 'health'));
+  }
+
+  async listIncidents(query: IncidentQuery = {}): Promise<IncidentList> {
+    const { entityRef, owner, tier, status, from, to, limit, offset } = query;
+    return this.request<IncidentList>(
+      `incidents${toQueryString({
+        entityRef,
+        owner,
+        tier,
+        status,
+        from,
+        to,
+        limit,
+        offset,
+      })}`,
+    );
+  }
+
+  async getIncident(id: string): Promise<IncidentDetails> {
+    return this.request<IncidentDetails>(toPath('incidents', id));
+  }
+
+  async acknowledgeIncident(
+    id: string,
+    options: { message?: string } = {},
+  ): Promise<Incident> {
+    return this.request<Incident>(toPath('incidents', id, 'acknowledge'), {
+      message: options.message,
+    });
+  }
+
+  async resolveIncident(
+    id: string,
+    options: { message?: string } = {},
+  ): Promise<Incident> {
+    return this.request<Incident>(toPath('incidents', id, 'resolve'), {
+      message: options.message,
+    });
+  }
+
+  async addIncidentNote(id: string, message: string): Promise<TimelineEvent> {
+    return this.request<TimelineEvent>(toPath('incidents', id, 'notes'), {
+      message,
+    });
+  }
+
+  async listUnrouted(
+    options: { limit?: number; offset?: number } = {},
+  ): Promise<UnroutedSignalList> {
+    return this.request<UnroutedSignalList>(
+      `unrouted${toQueryString({
+        limit: options.limit,
+        offset: options.offset,
+      })}`,
+    );
+  }
+
+  async routeUnrouted(
+    id: string,
+    request: RouteUnroutedRequest,
+  ): Promise<{ routed: number }> {
+    return this.request<{ routed: number }>(toPath('unrouted', id, 'route'), {
+      entityRef: request.entityRef,
+      selector: request.selector,
+    });
+  }
+
+  /** A GET, or a POST of `body` as JSON when one is given. */
+  private async request<T>(path: string, body?: object): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('ops');
-    const response = await this.fetchApi.fetch(`${baseUrl}/${path}`);
+    const response = await this.fetchApi.fetch(
+      `${baseUrl}/${path}`,
+      body === undefined
+        ? undefined
+        : {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            // JSON.stringify leaves out undefined fields, e.g. an absent message.
+            body: JSON.stringify(body),
+          },
+    );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

@@ -1,3 +1,8 @@
 export { opsApiRef } from './OpsApi';
-export type { OpsApi } from './OpsApi';
+export type {
+  IncidentQuery,
+  OpsApi,
+  RouteUnroutedRequest,
+  UnroutedSignalList,
+} from './OpsApi';
 export { OpsClient } from './OpsClient';

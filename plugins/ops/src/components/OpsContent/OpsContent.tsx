@@ -1,8 +1,11 @@
 import Grid from '@material-ui/core/Grid';
+import { HealthCard } from '../HealthCard';
+import { IncidentsCard } from '../IncidentsTable';
 import { OwnershipCard } from '../OwnershipCard';
 
 /**
- * The Ops tab of an entity page.
+ * The Ops tab of an entity page: who runs it, how healthy it is, and what
+ * went wrong lately.
  *
  * @public
  */
@@ -10,6 +13,12 @@ export const OpsContent = () => (
   <Grid container spacing={3} alignItems="stretch">
     <Grid item xs={12} md={6}>
       <OwnershipCard />
+    </Grid>
+    <Grid item xs={12} md={6}>
+      <HealthCard />
+    </Grid>
+    <Grid item xs={12}>
+      <IncidentsCard />
     </Grid>
   </Grid>
 );

@@ -1,0 +1,282 @@
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { signalApiRef } from '@backstage/plugin-signals-react';
+import {
+  IncidentDetails,
+  OPS_SIGNAL_CHANNEL,
+} from '@operable/backstage-plugin-ops-common';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { OpsApi, opsApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
+import { createFakeSignalApi } from '../../__testUtils__/fakeSignalApi';
+import { hoursAgo, makeIncident } from '../../__testUtils__/fixtures';
+import { NfsOpsPage } from '../OpsPage';
+
+function details(overrides: Partial<IncidentDetails> = {}): IncidentDetails {
+  return {
+    incident: makeIncident({
+      id: 'inc-1',
+      title: 'Checkout returns 500s',
+      tier: 'systemic',
+      status: 'open',
+      severity: 'critical',
+      blastRadius: ['system:default/shop', 'component:default/storefront'],
+    }),
+    timeline: [
+      {
+        id: 2,
+        incidentId: 'inc-1',
+        at: hoursAgo(2.5),
+        type: 'page',
+        message: 'Paged the platform group',
+      },
+      {
+        id: 1,
+        incidentId: 'inc-1',
+        at: hoursAgo(3),
+        type: 'opened',
+        message: 'HighErrorRate firing on checkout',
+      },
+      {
+        id: 3,
+        incidentId: 'inc-1',
+        at: hoursAgo(1),
+        type: 'note',
+        actor: 'user:default/alice',
+        message: 'Rolled back to 1.4.2',
+      },
+    ],
+    blastRadius: [
+      {
+        entityRef: 'component:default/storefront',
+        via: ['dependencyOf'],
+        owner: 'group:default/web',
+      },
+      {
+        entityRef: 'system:default/shop',
+        via: ['dependencyOf', 'partOf'],
+      },
+    ],
+    ...overrides,
+  };
+}
+
+function renderIncidentPage(
+  opsApi: Partial<OpsApi>,
+  options: { apis?: any[] } = {},
+) {
+  return renderInTestApp(<NfsOpsPage />, {
+    mountPath: '/ops',
+    initialRouteEntries: ['/ops/incidents/inc-1'],
+    mountedRoutes: {
+      '/catalog/:namespace/:kind/:name': entityRouteRef,
+      '/ops': rootRouteRef,
+    },
+    apis: [
+      [opsApiRef, opsApi],
+      mockApis.permission({ authorize: AuthorizeResult.ALLOW }),
+      ...(options.apis ?? []),
+    ] as any,
+  });
+}
+
+describe('IncidentPage', () => {
+  it('shows the header, every timeline event and the blast radius', async () => {
+    const getIncident = jest.fn().mockResolvedValue(details());
+    renderIncidentPage({ getIncident });
+
+    expect(
+      await screen.findByRole('heading', { name: 'Checkout returns 500s' }),
+    ).toBeInTheDocument();
+    expect(getIncident).toHaveBeenCalledWith('inc-1');
+    expect(screen.getByLabelText('Tier systemic')).toBeInTheDocument();
+    expect(screen.getByText('open')).toBeInTheDocument();
+    expect(screen.getByLabelText('Severity critical')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'checkout' })).toHaveAttribute(
+      'href',
+      '/catalog/default/component/checkout',
+    );
+    expect(
+      screen.getByRole('link', { name: '← All incidents' }),
+    ).toHaveAttribute('href', '/ops');
+
+    const timeline = screen.getByRole('list', { name: 'Timeline' });
+    const events = within(timeline).getAllByRole('listitem');
+    expect(events).toHaveLength(3);
+    // Oldest first, whatever order the backend sent.
+    expect(within(events[0]).getByLabelText('Type opened')).toBeInTheDocument();
+    expect(
+      within(events[0]).getByText('HighErrorRate firing on checkout'),
+    ).toBeInTheDocument();
+    expect(within(events[0]).getByText('3 hours ago')).toBeInTheDocument();
+    expect(within(events[1]).getByLabelText('Type page')).toBeInTheDocument();
+    expect(within(events[2]).getByLabelText('Type note')).toBeInTheDocument();
+    expect(
+      within(events[2]).getByText('Rolled back to 1.4.2'),
+    ).toBeInTheDocument();
+    expect(
+      within(events[2]).getByRole('link', { name: 'alice' }),
+    ).toHaveAttribute('href', '/catalog/default/user/alice');
+
+    const radius = screen.getByRole('table', { name: 'Blast radius' });
+    const rows = within(radius).getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(2);
+    expect(within(rows[0]).getByText('storefront')).toBeInTheDocument();
+    expect(within(rows[0]).getByText('dependencyOf')).toBeInTheDocument();
+    expect(
+      within(rows[0]).getByRole('link', { name: 'web' }),
+    ).toBeInTheDocument();
+    expect(within(rows[1]).getByText('shop')).toBeInTheDocument();
+    expect(
+      within(rows[1]).getByText('dependencyOf → partOf'),
+    ).toBeInTheDocument();
+    expect(within(rows[1]).getByText('unknown')).toBeInTheDocument();
+
+    expect(
+      screen.getByRole('img', {
+        name: 'Blast radius of checkout: 2 entities within 2 hops',
+      }),
+    ).toBeInTheDocument();
+    expect(screen.getAllByTestId('blast-radius-node')).toHaveLength(2);
+  });
+
+  it('acknowledges with a message, then shows the refreshed incident', async () => {
+    const acknowledged = details({
+      incident: {
+        ...details().incident,
+        status: 'acknowledged',
+        acknowledgedBy: 'user:default/alice',
+      },
+    });
+    const getIncident = jest
+      .fn()
+      .mockResolvedValueOnce(details())
+      .mockResolvedValue(acknowledged);
+    const acknowledgeIncident = jest
+      .fn()
+      .mockResolvedValue(acknowledged.incident);
+    renderIncidentPage({ getIncident, acknowledgeIncident });
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Acknowledge' }),
+    );
+    const dialog = screen.getByRole('dialog', {
+      name: 'Acknowledge the incident',
+    });
+    await userEvent.type(
+      within(dialog).getByLabelText('Message (optional)'),
+      'Looking at it',
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Acknowledge' }),
+    );
+
+    expect(acknowledgeIncident).toHaveBeenCalledWith('inc-1', {
+      message: 'Looking at it',
+    });
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    expect(await screen.findByText('acknowledged')).toBeInTheDocument();
+    expect(getIncident).toHaveBeenCalledTimes(2);
+    expect(screen.getByText(/Acknowledged by/)).toHaveTextContent('alice');
+    await waitFor(() =>
+      expect(
+        screen.queryByRole('button', { name: 'Acknowledge' }),
+      ).not.toBeInTheDocument(),
+    );
+    expect(screen.getByRole('button', { name: 'Resolve' })).toBeInTheDocument();
+  });
+
+  it('resolves without a message', async () => {
+    const resolveIncident = jest.fn().mockResolvedValue(details().incident);
+    renderIncidentPage({
+      getIncident: jest.fn().mockResolvedValue(details()),
+      resolveIncident,
+    });
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Resolve' }),
+    );
+    const dialog = screen.getByRole('dialog', { name: 'Resolve the incident' });
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Resolve' }),
+    );
+
+    expect(resolveIncident).toHaveBeenCalledWith('inc-1', {
+      message: undefined,
+    });
+  });
+
+  it('adds a note and refreshes the timeline', async () => {
+    const withNote = details();
+    withNote.timeline.push({
+      id: 4,
+      incidentId: 'inc-1',
+      at: new Date().toISOString(),
+      type: 'note',
+      actor: 'user:default/bob',
+      message: 'Cache cleared',
+    });
+    const getIncident = jest
+      .fn()
+      .mockResolvedValueOnce(details())
+      .mockResolvedValue(withNote);
+    const addIncidentNote = jest.fn().mockResolvedValue(withNote.timeline[3]);
+    renderIncidentPage({ getIncident, addIncidentNote });
+
+    const noteField = await screen.findByLabelText('Add a note');
+    const addButton = screen.getByRole('button', { name: 'Add note' });
+    expect(addButton).toBeDisabled();
+    await userEvent.type(noteField, 'Cache cleared');
+    await userEvent.click(addButton);
+
+    expect(addIncidentNote).toHaveBeenCalledWith('inc-1', 'Cache cleared');
+    expect(await screen.findByText('Cache cleared')).toBeInTheDocument();
+    expect(noteField).toHaveValue('');
+  });
+
+  it('refetches when the backend pushes a change to this incident', async () => {
+    const signals = createFakeSignalApi();
+    const getIncident = jest
+      .fn()
+      .mockResolvedValueOnce(details())
+      .mockResolvedValue(
+        details({
+          incident: { ...details().incident, status: 'resolved' },
+        }),
+      );
+    renderIncidentPage(
+      { getIncident },
+      { apis: [[signalApiRef, signals.api]] },
+    );
+    await screen.findByRole('heading', { name: 'Checkout returns 500s' });
+
+    signals.publish(OPS_SIGNAL_CHANNEL, {
+      type: 'incident',
+      entityRef: 'component:default/checkout',
+      incidentId: 'inc-2',
+    });
+    expect(getIncident).toHaveBeenCalledTimes(1);
+
+    signals.publish(OPS_SIGNAL_CHANNEL, {
+      type: 'incident',
+      entityRef: 'component:default/checkout',
+      incidentId: 'inc-1',
+    });
+    expect(await screen.findByText('resolved')).toBeInTheDocument();
+    expect(getIncident).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows the error of the backend for an unknown incident', async () => {
+    renderIncidentPage({
+      getIncident: () => Promise.reject(new Error('incident inc-1 not found')),
+    });
+
+    expect(
+      await screen.findByText('Error: incident inc-1 not found'),
+    ).toBeInTheDocument();
+  });
+});

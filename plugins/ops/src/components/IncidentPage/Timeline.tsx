@@ -1,0 +1,95 @@
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  TimelineEvent,
+  TimelineEventType,
+} from '@operable/backstage-plugin-ops-common';
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
+import Typography from '@material-ui/core/Typography';
+import MuiTimeline from '@material-ui/lab/Timeline';
+import TimelineConnector from '@material-ui/lab/TimelineConnector';
+import TimelineContent from '@material-ui/lab/TimelineContent';
+import TimelineDot from '@material-ui/lab/TimelineDot';
+import TimelineItem from '@material-ui/lab/TimelineItem';
+import TimelineOppositeContent from '@material-ui/lab/TimelineOppositeContent';
+import TimelineSeparator from '@material-ui/lab/TimelineSeparator';
+import { RelativeTime, formatDateTime } from '../common';
+
+type DotColor = 'inherit' | 'grey' | 'primary' | 'secondary';
+
+/** Humans and agents acting stand out from what the system recorded. */
+const DOT_COLORS: Record<TimelineEventType, DotColor> = {
+  opened: 'secondary',
+  reopened: 'secondary',
+  signal: 'grey',
+  status: 'primary',
+  tier: 'primary',
+  note: 'inherit',
+  action: 'primary',
+  page: 'secondary',
+};
+
+const TYPE_LABELS: Record<TimelineEventType, string> = {
+  opened: 'opened',
+  reopened: 'reopened',
+  signal: 'signal',
+  status: 'status',
+  tier: 'tier',
+  note: 'note',
+  action: 'action',
+  page: 'page',
+};
+
+/** Every event of an incident, oldest first: time, type, actor, message. */
+export const Timeline = (props: { events: TimelineEvent[] }) => {
+  const events = [...props.events].sort(
+    (a, b) => Date.parse(a.at) - Date.parse(b.at) || a.id - b.id,
+  );
+  if (events.length === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        Nothing happened yet.
+      </Typography>
+    );
+  }
+  return (
+    <MuiTimeline aria-label="Timeline" style={{ padding: 0 }}>
+      {events.map((event, index) => (
+        <TimelineItem key={event.id}>
+          <TimelineOppositeContent style={{ flex: 0.25, minWidth: 140 }}>
+            <Typography variant="body2">{formatDateTime(event.at)}</Typography>
+            <Typography variant="caption" color="textSecondary">
+              <RelativeTime value={event.at} />
+            </Typography>
+          </TimelineOppositeContent>
+          <TimelineSeparator>
+            <TimelineDot color={DOT_COLORS[event.type] ?? 'grey'} />
+            {index < events.length - 1 && <TimelineConnector />}
+          </TimelineSeparator>
+          <TimelineContent>
+            <Box display="flex" alignItems="center" flexWrap="wrap" gridGap={8}>
+              <Chip
+                size="small"
+                variant="outlined"
+                label={TYPE_LABELS[event.type] ?? event.type}
+                aria-label={`Type ${event.type}`}
+              />
+              {event.actor && (
+                <Typography variant="body2" component="span">
+                  by{' '}
+                  <EntityRefLink entityRef={event.actor} defaultKind="user" />
+                </Typography>
+              )}
+            </Box>
+            <Typography
+              variant="body2"
+              style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}
+            >
+              {event.message}
+            </Typography>
+          </TimelineContent>
+        </TimelineItem>
+      ))}
+    </MuiTimeline>
+  );
+};

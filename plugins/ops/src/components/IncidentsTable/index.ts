@@ -1,0 +1,3 @@
+export { IncidentsCard } from './IncidentsCard';
+export { IncidentsTable } from './IncidentsTable';
+export { usePagedIncidents } from './usePagedIncidents';

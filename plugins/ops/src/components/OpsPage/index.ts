@@ -1,0 +1,1 @@
+export { NfsOpsPage, OpsPage } from './OpsPage';

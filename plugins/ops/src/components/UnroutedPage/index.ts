@@ -1,0 +1,1 @@
+export { UnroutedPage } from './UnroutedPage';

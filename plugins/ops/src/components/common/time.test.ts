@@ -1,0 +1,25 @@
+import { formatDuration, formatRelative } from './time';
+
+describe('formatRelative', () => {
+  const now = Date.parse('2026-03-10T12:00:00Z');
+
+  it('says how long ago in the largest whole unit', () => {
+    expect(formatRelative('2026-03-10T11:59:30Z', now)).toBe('just now');
+    expect(formatRelative('2026-03-10T11:55:00Z', now)).toBe('5 minutes ago');
+    expect(formatRelative('2026-03-10T09:00:00Z', now)).toBe('3 hours ago');
+    expect(formatRelative('2026-03-09T12:00:00Z', now)).toBe('yesterday');
+    expect(formatRelative('2026-03-01T12:00:00Z', now)).toBe('last week');
+  });
+
+  it('shows what it cannot parse as it is', () => {
+    expect(formatRelative('not a date', now)).toBe('not a date');
+  });
+});
+
+describe('formatDuration', () => {
+  it('uses minutes under an hour and hours above', () => {
+    expect(formatDuration(20 * 60000)).toBe('20m');
+    expect(formatDuration(3 * 3600000)).toBe('3h');
+    expect(formatDuration(90 * 60000)).toBe('1h 30m');
+  });
+});
