@@ -77,7 +77,7 @@ const LayerRow = (props: { layer: LayerHealth }) => {
   };
   return (
     <TableRow aria-label={titles.title}>
-      <TableCell component="th" scope="row">
+      <TableCell component="th" scope="row" style={{ minWidth: 120 }}>
         <Typography variant="subtitle2">{titles.title}</Typography>
         <Typography variant="caption" color="textSecondary">
           {titles.description}
@@ -86,10 +86,10 @@ const LayerRow = (props: { layer: LayerHealth }) => {
       <TableCell>
         <HealthStateChip state={layer.state} />
       </TableCell>
-      <TableCell>
+      <TableCell style={{ overflowWrap: 'anywhere' }}>
         <Typography variant="body2">{layer.reason}</Typography>
       </TableCell>
-      <TableCell>
+      <TableCell style={{ whiteSpace: 'nowrap' }}>
         {layer.since ? <RelativeTime value={layer.since} /> : '–'}
       </TableCell>
       <TableCell>

@@ -11,10 +11,11 @@ import { OwnershipCard } from '../OwnershipCard';
  */
 export const OpsContent = () => (
   <Grid container spacing={3} alignItems="stretch">
-    <Grid item xs={12} md={6}>
+    <Grid item xs={12} lg={5}>
       <OwnershipCard />
     </Grid>
-    <Grid item xs={12} md={6}>
+    {/* Reasons are sentences with numbers: the health table needs width. */}
+    <Grid item xs={12} lg={7}>
       <HealthCard />
     </Grid>
     <Grid item xs={12}>
