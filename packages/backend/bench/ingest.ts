@@ -9,11 +9,11 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import {
+  freePort,
   guestToken,
   startDemoBackend,
   waitFor,
@@ -65,17 +65,6 @@ function alertmanagerBody(alerts: number, seed: number): string {
         fingerprint: `bench${n.toString(16).padStart(12, '0')}`,
       };
     }),
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
   });
 }
 

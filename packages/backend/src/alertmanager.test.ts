@@ -1,10 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DemoBackend,
+  freePort,
   guestToken,
   startDemoBackend,
   waitFor,
@@ -20,17 +20,6 @@ jest.setTimeout(300_000);
 const ALERTMANAGER =
   process.env.ALERTMANAGER_PATH ?? '/usr/bin/prometheus-alertmanager';
 const TOKEN = 'alertmanager-test-token-0123456789';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('a real Alertmanager posting to the backend', () => {
   let backend: DemoBackend;

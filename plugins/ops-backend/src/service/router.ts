@@ -302,29 +302,19 @@ export async function createRouter(
     res.json(await incidents.details(req.params.id));
   });
 
-  router.post('/incidents/:id/acknowledge', jsonBody, async (req, res) => {
-    const credentials = await authorize(req, opsIncidentUpdatePermission);
-    const body = parseOrThrow(messageBody, req.body ?? {}, 'body');
-    res.json(
-      await incidents.acknowledge(
-        req.params.id,
-        actorOf(credentials),
-        body.message,
-      ),
-    );
-  });
-
-  router.post('/incidents/:id/resolve', jsonBody, async (req, res) => {
-    const credentials = await authorize(req, opsIncidentUpdatePermission);
-    const body = parseOrThrow(messageBody, req.body ?? {}, 'body');
-    res.json(
-      await incidents.resolve(
-        req.params.id,
-        actorOf(credentials),
-        body.message,
-      ),
-    );
-  });
+  for (const action of ['acknowledge', 'resolve'] as const) {
+    router.post(`/incidents/:id/${action}`, jsonBody, async (req, res) => {
+      const credentials = await authorize(req, opsIncidentUpdatePermission);
+      const body = parseOrThrow(messageBody, req.body ?? {}, 'body');
+      res.json(
+        await incidents[action](
+          req.params.id,
+          actorOf(credentials),
+          body.message,
+        ),
+      );
+    });
+  }
 
   router.post('/incidents/:id/notes', jsonBody, async (req, res) => {
     const credentials = await authorize(req, opsIncidentUpdatePermission);
