@@ -35,6 +35,8 @@ export interface IncidentServiceOptions {
   logger: LoggerService;
   reopenWindowMs: number;
   correlationWindowMs: number;
+  /** Repeats of a firing failure folded on the timeline within this. Default 5 minutes. */
+  foldRepeatsMs?: number;
   runbookMatches?: RunbookMatcher;
 }
 
@@ -44,6 +46,9 @@ export interface IncidentServiceOptions {
  * and is pushed to open browsers.
  */
 export class IncidentService {
+  /** Per incident: when its last signal entry was written, and repeats since. */
+  private readonly lastEntry = new Map<string, { at: number; folded: number }>();
+
   constructor(private readonly options: IncidentServiceOptions) {}
 
   /**
@@ -74,26 +79,50 @@ export class IncidentService {
     for (const signal of alerts) {
       const key = `${signal.entityRef}|${signal.fingerprint}`;
       let incident: Incident | undefined;
-      if (signal.status === 'firing' && repeats.has(key) && signal.details?.action !== 'acknowledge') {
+      const repeat =
+        signal.status === 'firing' &&
+        repeats.has(key) &&
+        signal.details?.action !== 'acknowledge';
+      if (repeat) {
         incident = repeats.get(key);
       } else {
         incident = await this.applySignal(signal, index);
-        if (incident && incident.status !== 'resolved') repeats.set(key, incident);
-        else repeats.delete(key);
+        if (incident && incident.status !== 'resolved') {
+          repeats.set(key, incident);
+        } else repeats.delete(key);
       }
-      if (incident) {
-        timeline.push({
-          incidentId: incident.id,
-          type: 'signal',
-          at: new Date(signal.observedAt),
-          message: `${signal.source}: ${signal.name} ${signal.status}${
-            signal.summary ? ` — ${signal.summary}` : ''
-          }`,
-          data: { signalId: signal.id, labels: signal.labels },
-        });
-      }
+      if (!incident) continue;
+      const folded = this.fold(incident, repeat);
+      if (folded === undefined) continue;
+      timeline.push({
+        incidentId: incident.id,
+        type: 'signal',
+        at: new Date(signal.observedAt),
+        message: `${signal.source}: ${signal.name} ${signal.status}${
+          signal.summary ? ` — ${signal.summary}` : ''
+        }${folded > 0 ? ` (+${folded} repeats folded)` : ''}`,
+        data: { signalId: signal.id, labels: signal.labels, folded },
+      });
     }
     await this.options.store.appendEvents(timeline);
+  }
+
+  /**
+   * Senders re-send what still fires (Alertmanager every group interval).
+   * Every signal is committed and kept, but on the timeline repeats of a
+   * firing failure within `foldRepeatsMs` are folded into a count carried by
+   * the next entry. Returns undefined to skip, else how many were folded.
+   */
+  private fold(incident: Incident, repeat: boolean): number | undefined {
+    const now = Date.now();
+    const last = this.lastEntry.get(incident.id);
+    if (repeat && last && now - last.at < (this.options.foldRepeatsMs ?? 300_000)) {
+      last.folded++;
+      return undefined;
+    }
+    if (this.lastEntry.size > 10_000) this.lastEntry.clear();
+    this.lastEntry.set(incident.id, { at: now, folded: 0 });
+    return last?.folded ?? 0;
   }
 
   private async applySignal(

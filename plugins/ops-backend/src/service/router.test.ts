@@ -147,6 +147,14 @@ describe('ingestion', () => {
       layer: 'product',
     });
 
+    // Alertmanager re-sends what still fires: committed, folded on the timeline.
+    for (let i = 0; i < 2; i++) {
+      await request(server)
+        .post('/api/ops/ingest/alertmanager')
+        .set(sender())
+        .send(alertmanagerBody('firing'))
+        .expect(200);
+    }
     await request(server)
       .post('/api/ops/ingest/alertmanager')
       .set(sender())
@@ -159,6 +167,9 @@ describe('ingestion', () => {
       return res.body.incident.status === 'resolved' ? res.body : undefined;
     });
     expect(resolved.incident.resolvedBy).toBe('signal:alertmanager');
+    const signalEntries = resolved.timeline.filter((e: any) => e.type === 'signal');
+    expect(signalEntries.map((e: any) => e.data.folded)).toEqual([0, 2]);
+    expect(signalEntries[1].message).toMatch(/resolved.*\(\+2 repeats folded\)/);
     expect(resolved.timeline.map((e: any) => e.type)).toEqual(
       expect.arrayContaining(['opened', 'tier', 'signal', 'status']),
     );
