@@ -22,6 +22,7 @@ export class SignalProcessor {
       consumers: SignalConsumer[];
       logger: LoggerService;
       batchSize?: number;
+      coalesceMs?: number;
     },
   ) {}
 
@@ -31,7 +32,11 @@ export class SignalProcessor {
       this.again = true;
       return;
     }
-    this.draining = new Promise<number>(resolve => setImmediate(resolve, 0))
+    // A few milliseconds of patience let a burst of small requests share one
+    // claim and one pass over incidents and health.
+    this.draining = new Promise<number>(resolve =>
+      setTimeout(resolve, this.options.coalesceMs ?? 10, 0),
+    )
       .then(() => this.drainAll())
       .finally(() => {
         this.draining = undefined;
