@@ -3,7 +3,7 @@ import {
   SignalSource,
   SignalStatus,
 } from '@operable/backstage-plugin-ops-common';
-import { BodyShapeError, ItemError } from './errors';
+import { BodyShapeError, ItemError, parseEach } from './errors';
 import { labelsFingerprint } from './fingerprint';
 import { ParsedBody } from './types';
 import {
@@ -126,19 +126,7 @@ export function parseAlertGroup(
     flavour,
   };
 
-  const result: ParsedBody = { signals: [], rejected: [] };
-  for (let index = 0; index < alerts.length; index++) {
-    try {
-      result.signals.push({
-        index,
-        signal: parseAlert(alerts[index], index, group),
-      });
-    } catch (e) {
-      if (!(e instanceof ItemError)) throw e;
-      result.rejected.push({ index, reason: e.message });
-    }
-  }
-  return result;
+  return parseEach(alerts, (alert, index) => parseAlert(alert, index, group));
 }
 
 interface GroupContext {

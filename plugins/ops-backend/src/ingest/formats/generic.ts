@@ -4,7 +4,7 @@ import {
   SEVERITIES,
   SignalInput,
 } from '@operable/backstage-plugin-ops-common';
-import { BodyShapeError, ItemError } from './errors';
+import { BodyShapeError, ItemError, parseEach } from './errors';
 import { signalFingerprint } from './fingerprint';
 import { ParsedBody } from './types';
 import {
@@ -214,17 +214,5 @@ export function parseGenericSignals(body: unknown, now: Date): ParsedBody {
     );
   }
   const nowIso = now.toISOString();
-  const result: ParsedBody = { signals: [], rejected: [] };
-  for (let index = 0; index < signals.length; index++) {
-    try {
-      result.signals.push({
-        index,
-        signal: parseItem(signals[index], index, nowIso),
-      });
-    } catch (e) {
-      if (!(e instanceof ItemError)) throw e;
-      result.rejected.push({ index, reason: e.message });
-    }
-  }
-  return result;
+  return parseEach(signals, (item, index) => parseItem(item, index, nowIso));
 }
