@@ -30,6 +30,10 @@ exports.up = async function up(knex) {
       .comment('The entity it was routed to; null while unrouted');
     table.text('details').nullable().comment('JSON: source-specific details');
     table
+      .timestamp('claimed_at', { useTz: true })
+      .nullable()
+      .comment('When a replica took it to process; a lease that expires');
+    table
       .timestamp('processed_at', { useTz: true })
       .nullable()
       .comment('When incidents and health took it into account');

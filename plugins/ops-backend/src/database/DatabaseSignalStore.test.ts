@@ -85,7 +85,13 @@ describe.each(databases.eachSupportedId())(
       ]);
       const claimed = [...first, ...second].map(s => s.fingerprint).sort();
       expect(claimed).toEqual(['a', 'c']);
+      // Claimed and not yet processed: nobody else gets them within the lease.
       expect(await store.claimUnprocessed(10)).toEqual([]);
+      // A replica that died leaves its claim to expire: another takes over.
+      const retaken = await store.claimUnprocessed(10, -1);
+      expect(retaken.map(s => s.fingerprint).sort()).toEqual(['a', 'c']);
+      await store.markProcessed(retaken.map(s => s.id));
+      expect(await store.claimUnprocessed(10, -1)).toEqual([]);
     });
 
     it('keeps unrouted signals in a queue until routed by hand', async () => {
@@ -94,7 +100,9 @@ describe.each(databases.eachSupportedId())(
         alert({ fingerprint: 'a' }),
         alert({ fingerprint: 'b', entityRef: undefined }),
       ]);
-      await store.claimUnprocessed(10);
+      await store.markProcessed(
+        (await store.claimUnprocessed(10)).map(s => s.id),
+      );
       const queue = await store.listUnrouted({ limit: 10, offset: 0 });
       expect(queue.totalCount).toBe(1);
       const [unrouted] = queue.items;

@@ -23,6 +23,7 @@ type SignalRow = {
   severity: string | null;
   entity_ref: string | null;
   details: string | null;
+  claimed_at?: Date | string | number | null;
   processed_at: Date | string | number | null;
 };
 
@@ -142,18 +143,20 @@ export class DatabaseSignalStore implements SignalStore {
     });
   }
 
-  async claimUnprocessed(limit: number): Promise<Signal[]> {
+  async claimUnprocessed(limit: number, leaseMs = 60_000): Promise<Signal[]> {
     const now = new Date();
+    const expired = new Date(now.getTime() - leaseMs);
     if (this.isPostgres) {
       // SKIP LOCKED lets replicas claim disjoint batches without waiting.
       const { rows } = await this.db.raw(
-        `UPDATE ops_signals SET processed_at = ?
+        `UPDATE ops_signals SET claimed_at = ?
          WHERE id IN (
            SELECT id FROM ops_signals
            WHERE processed_at IS NULL AND entity_ref IS NOT NULL
+             AND (claimed_at IS NULL OR claimed_at < ?)
            ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
          RETURNING *`,
-        [now, limit],
+        [now, expired, limit],
       );
       return (rows as SignalRow[])
         .sort((a, b) => Number(a.id) - Number(b.id))
@@ -164,6 +167,7 @@ export class DatabaseSignalStore implements SignalStore {
       const rows = await tx<SignalRow>('ops_signals')
         .whereNull('processed_at')
         .whereNotNull('entity_ref')
+        .where(q => q.whereNull('claimed_at').orWhere('claimed_at', '<', expired))
         .orderBy('id')
         .limit(limit);
       if (rows.length === 0) return [];
@@ -172,9 +176,18 @@ export class DatabaseSignalStore implements SignalStore {
           'id',
           rows.map(r => r.id),
         )
-        .update({ processed_at: now });
+        .update({ claimed_at: now });
       return rows.map(toSignal);
     });
+  }
+
+  async markProcessed(ids: string[]): Promise<void> {
+    const now = new Date();
+    for (let i = 0; i < ids.length; i += 500) {
+      await this.db('ops_signals')
+        .whereIn('id', ids.slice(i, i + 500))
+        .update({ processed_at: now });
+    }
   }
 
   async listUnrouted(options: {
@@ -202,7 +215,7 @@ export class DatabaseSignalStore implements SignalStore {
     return this.db('ops_signals')
       .whereIn('id', numeric)
       .whereNull('entity_ref')
-      .update({ entity_ref: entityRef, processed_at: null });
+      .update({ entity_ref: entityRef, claimed_at: null, processed_at: null });
   }
 
   async samples(

@@ -64,9 +64,13 @@ export class SignalProcessor {
         try {
           await consumer.onSignals(batch);
         } catch (error) {
+          // Logged, not retried: a batch that fails by itself would fail
+          // again. A replica that dies here leaves its claim to expire, and
+          // another replica takes the batch over.
           logger.error(`Could not process ${batch.length} signals: ${error}`);
         }
       }
+      await store.markProcessed(batch.map(s => s.id));
     }
   }
 }

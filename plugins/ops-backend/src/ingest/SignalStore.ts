@@ -35,11 +35,14 @@ export interface SignalStore {
   /** Commits every signal in one transaction. */
   commit(signals: SignalToCommit[]): Promise<void>;
   /**
-   * Claims up to `limit` committed signals that incidents and health have
-   * not yet taken into account, oldest first. A signal is claimed by one
-   * caller only, even across replicas.
+   * Claims up to `limit` committed, routed signals that incidents and health
+   * have not yet taken into account, oldest first, for `leaseMs`. A claim is
+   * held by one caller, even across replicas; a claim not marked processed
+   * when its lease ends (its replica died) can be claimed again.
    */
-  claimUnprocessed(limit: number): Promise<Signal[]>;
+  claimUnprocessed(limit: number, leaseMs?: number): Promise<Signal[]>;
+  /** Marks claimed signals as taken into account. */
+  markProcessed(ids: string[]): Promise<void>;
   listUnrouted(options: {
     limit: number;
     offset: number;
