@@ -144,6 +144,9 @@ async function benchBackend(
 ): Promise<Row[]> {
   const backend = await startDemoBackend({
     LOG_LEVEL: 'warn',
+    NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
+    // The bench reads the catalog as guest, which production mode refuses otherwise.
+    APP_CONFIG_auth_providers_guest_dangerouslyAllowOutsideDevelopment: 'true',
     APP_CONFIG_backend_database: JSON.stringify(database),
     APP_CONFIG_backend_auth_externalAccess: JSON.stringify([
       { type: 'static', options: { token: TOKEN, subject: 'bench' } },
