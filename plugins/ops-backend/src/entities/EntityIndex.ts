@@ -101,6 +101,8 @@ const KIND_PREFERENCE = ['component', 'resource', 'system', 'api', 'domain'];
 export class EntityIndex {
   private readonly byRef = new Map<string, IndexedEntity>();
   private readonly byName = new Map<string, IndexedEntity[]>();
+  /** Per ops agent: the entities it runs. */
+  private readonly operated = new Map<string, string[]>();
   /** Per entity: whom a failure of it reaches directly, and by which relation. */
   private readonly reaches = new Map<string, Map<string, string>>();
 
@@ -115,6 +117,12 @@ export class EntityIndex {
       const list = this.byName.get(e.name) ?? [];
       list.push(e);
       this.byName.set(e.name, list);
+      if (e.opsAgent) {
+        this.operated.set(e.opsAgent, [
+          ...(this.operated.get(e.opsAgent) ?? []),
+          e.ref,
+        ]);
+      }
       // The catalog stores relations on both ends; either end is enough here.
       for (const r of e.relations) {
         if (r.type === RELATION_DEPENDENCY_OF || r.type === RELATION_PART_OF) {
@@ -163,6 +171,11 @@ export class EntityIndex {
     }
   }
 
+  /** The entities whose `operable.dev/ops-agent` is this agent. */
+  operatedBy(agentRef: string): string[] {
+    return this.operated.get(agentRef) ?? [];
+  }
+
   /** The entities named like this, most likely first. */
   named(name: string): IndexedEntity[] {
     return this.byName.get(name) ?? [];
@@ -187,13 +200,10 @@ export class EntityIndex {
       }
     }
     reached.delete(ref);
-    return [...reached.entries()].map(([entityRef, via]) => ({
-      entityRef,
-      via,
-      ...(this.byRef.get(entityRef)?.owner
-        ? { owner: this.byRef.get(entityRef)!.owner }
-        : {}),
-    }));
+    return [...reached.entries()].map(([entityRef, via]) => {
+      const owner = this.byRef.get(entityRef)?.owner;
+      return { entityRef, via, ...(owner ? { owner } : {}) };
+    });
   }
 
   /** Everything `ref` depends on, transitively (`dependsOn`). */

@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  ANNOTATION_SLOS,
   EntityHealth,
   HealthState,
   Layer,
@@ -92,8 +93,8 @@ export class HealthService implements SignalConsumer {
     const index = await this.options.entities.get();
     // A signal about an ops agent also changes the AI-system layer of the
     // entities it runs.
-    for (const entity of index.all()) {
-      if (entity.opsAgent && refs.has(entity.opsAgent)) refs.add(entity.ref);
+    for (const ref of [...refs]) {
+      for (const operated of index.operatedBy(ref)) refs.add(operated);
     }
     for (const ref of refs) this.pending.add(ref);
     if (!this.timer) {
@@ -125,7 +126,7 @@ export class HealthService implements SignalConsumer {
   async sweep(now = new Date()): Promise<void> {
     const index = await this.options.entities.get();
     for (const entity of index.all()) {
-      if (entity.outcomeMetric || entity.annotations['operable.dev/slos']) {
+      if (entity.outcomeMetric || entity.annotations[ANNOTATION_SLOS]) {
         this.slowLayers.delete(entity.ref);
         await this.evaluate(entity.ref, now);
       }

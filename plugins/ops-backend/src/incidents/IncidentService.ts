@@ -193,7 +193,12 @@ export class IncidentService {
   ): Promise<Incident> {
     const entities = index ?? (await this.options.entities.get());
     const at = failure.at ?? new Date();
-    const failing = await this.failingEntityRefs(at);
+    const { items: recent } = await this.options.store.list({
+      statuses: ['open', 'acknowledged'],
+      openedAfter: new Date(at.getTime() - this.options.correlationWindowMs),
+      limit: 500,
+    });
+    const failing = [...new Set(recent.map(i => i.entityRef))];
     const decision = tierFor(
       {
         entityRef: failure.entityRef,
@@ -225,7 +230,7 @@ export class IncidentService {
       });
     }
     this.pushIncident(incident);
-    await this.retierOthers(incident, entities, at);
+    await this.retierOthers(incident, recent, entities, at);
     return incident;
   }
 
@@ -249,28 +254,17 @@ export class IncidentService {
     return resolved;
   }
 
-  private async failingEntityRefs(at: Date): Promise<string[]> {
-    const { items } = await this.options.store.list({
-      statuses: ['open', 'acknowledged'],
-      openedAfter: new Date(at.getTime() - this.options.correlationWindowMs),
-      limit: 500,
-    });
-    return [...new Set(items.map(i => i.entityRef))];
-  }
-
   /** Facts changed: a new failure may make other open incidents systemic. */
   private async retierOthers(
     opened: Incident,
+    recent: Incident[],
     index: EntityIndex,
     at: Date,
   ): Promise<void> {
-    const { items } = await this.options.store.list({
-      statuses: ['open', 'acknowledged'],
-      openedAfter: new Date(at.getTime() - this.options.correlationWindowMs),
-      limit: 500,
-    });
-    const failing = [...new Set(items.map(i => i.entityRef))];
-    for (const other of items) {
+    const failing = [
+      ...new Set([opened.entityRef, ...recent.map(i => i.entityRef)]),
+    ];
+    for (const other of recent) {
       if (other.id === opened.id || other.tier !== 'novel') continue;
       const decision = tierFor(
         {

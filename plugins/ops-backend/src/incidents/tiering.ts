@@ -49,16 +49,14 @@ export function tierFor(facts: TieringFacts, index: EntityIndex): TierDecision {
     if (!entity?.owner || !otherEntity?.owner) continue;
     if (otherEntity.owner === entity.owner) continue;
     const theirs = index.dependencies(other);
-    const shared = [...mine].find(ref => theirs.has(ref) || ref === other);
-    const sharedBack = mine.has(other) || theirs.has(facts.entityRef);
-    if (shared || sharedBack) {
+    // Both depend on it, or one of the two depends on the other.
+    let shared = [...mine].find(ref => theirs.has(ref));
+    if (!shared && mine.has(other)) shared = other;
+    if (!shared && theirs.has(facts.entityRef)) shared = facts.entityRef;
+    if (shared) {
       return {
         tier: 'systemic',
-        reason: `${other} of ${
-          otherEntity.owner
-        } fails too, through the shared dependency ${
-          shared ?? (mine.has(other) ? other : facts.entityRef)
-        }`,
+        reason: `${other} of ${otherEntity.owner} fails too, through the shared dependency ${shared}`,
         blastRadius,
       };
     }

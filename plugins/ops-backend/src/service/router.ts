@@ -251,7 +251,6 @@ export async function createRouter(
 
   router.get(
     '/entities/:kind/:namespace/:name/ownership',
-    jsonBody,
     async (req, res) => {
       const credentials = await httpAuth.credentials(req);
       const { kind, namespace, name } = req.params;

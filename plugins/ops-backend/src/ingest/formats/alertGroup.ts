@@ -3,28 +3,30 @@ import {
   SignalSource,
   SignalStatus,
 } from '@operable/backstage-plugin-ops-common';
-import { BodyShapeError, ItemError, parseEach } from './errors';
+import { BodyShapeError, ItemError } from './errors';
 import { labelsFingerprint } from './fingerprint';
 import { ParsedBody } from './types';
 import {
-  kindOf,
+  JsonObject,
+  Link,
+  MAX_FINGERPRINT,
+  MAX_SUMMARY,
   hasKeys,
   hints,
   isEntityRefSyntax,
   isObject,
-  JsonObject,
+  kindOf,
   layerFrom,
-  Link,
-  MAX_FINGERPRINT,
-  MAX_SUMMARY,
   optionalString,
   optionalTimestamp,
   own,
+  parseEach,
   pathOf,
   pushLink,
   quote,
   readAnnotations,
   readLabels,
+  requiredArray,
   severityFromLabel,
   truncate,
 } from './util';
@@ -80,15 +82,7 @@ export function parseAlertGroup(
     );
   }
   flavour.checkGroup?.(body);
-  const alerts = own(body, 'alerts');
-  if (!Array.isArray(alerts)) {
-    throw new BodyShapeError(
-      'alerts',
-      alerts === undefined
-        ? 'required: expected an array of alerts'
-        : `expected an array, got ${kindOf(alerts)}`,
-    );
-  }
+  const alerts = requiredArray(own(body, 'alerts'), 'alerts', 'alerts');
   for (const field of STRING_GROUP_FIELDS) {
     const v = own(body, field);
     if (v !== undefined && v !== null && typeof v !== 'string') {

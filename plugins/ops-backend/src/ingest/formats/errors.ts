@@ -1,5 +1,3 @@
-import { SignalInput } from '@operable/backstage-plugin-ops-common';
-import { ParsedBody } from './types';
 /**
  * Thrown when a body as a whole has the wrong shape (not an object, the
  * list of alerts or signals missing, an unsupported version, a bad
@@ -28,24 +26,4 @@ export class ItemError extends Error {
     super(`${field}: ${reason}`);
     this.name = 'ItemError';
   }
-}
-
-/**
- * Parses each item of a batch on its own: an item that fails with an
- * ItemError is reported by index and reason; the others are kept.
- */
-export function parseEach(
-  items: readonly unknown[],
-  parseItem: (item: unknown, index: number) => SignalInput,
-): ParsedBody {
-  const result: ParsedBody = { signals: [], rejected: [] };
-  for (let index = 0; index < items.length; index++) {
-    try {
-      result.signals.push({ index, signal: parseItem(items[index], index) });
-    } catch (e) {
-      if (!(e instanceof ItemError)) throw e;
-      result.rejected.push({ index, reason: e.message });
-    }
-  }
-  return result;
 }

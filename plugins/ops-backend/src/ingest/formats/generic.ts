@@ -4,23 +4,25 @@ import {
   SEVERITIES,
   SignalInput,
 } from '@operable/backstage-plugin-ops-common';
-import { BodyShapeError, ItemError, parseEach } from './errors';
+import { BodyShapeError, ItemError } from './errors';
 import { signalFingerprint } from './fingerprint';
 import { ParsedBody } from './types';
 import {
-  kindOf,
+  MAX_FINGERPRINT,
+  MAX_SUMMARY,
   hints,
   isEntityRefSyntax,
   isLayer,
   isObject,
-  MAX_FINGERPRINT,
-  MAX_SUMMARY,
+  kindOf,
   optionalString,
   optionalTimestamp,
   own,
+  parseEach,
   pathOf,
   quote,
   readLabels,
+  requiredArray,
   truncate,
 } from './util';
 
@@ -198,15 +200,7 @@ export function parseGenericSignals(body: unknown, now: Date): ParsedBody {
       `expected a JSON object, got ${kindOf(body)}`,
     );
   }
-  const signals = own(body, 'signals');
-  if (!Array.isArray(signals)) {
-    throw new BodyShapeError(
-      'signals',
-      signals === undefined
-        ? 'required: expected an array of signals'
-        : `expected an array, got ${kindOf(signals)}`,
-    );
-  }
+  const signals = requiredArray(own(body, 'signals'), 'signals', 'signals');
   if (signals.length > MAX_GENERIC_SIGNALS) {
     throw new BodyShapeError(
       'signals',

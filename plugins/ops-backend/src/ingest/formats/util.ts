@@ -1,5 +1,11 @@
-import { Layer, LAYERS, Severity } from '@operable/backstage-plugin-ops-common';
-import { ItemError } from './errors';
+import {
+  Layer,
+  LAYERS,
+  Severity,
+  SignalInput,
+} from '@operable/backstage-plugin-ops-common';
+import { BodyShapeError, ItemError } from './errors';
+import { ParsedBody } from './types';
 
 /**
  * Shared checks of the parsers. Everything is hand-written rather than zod
@@ -468,4 +474,42 @@ export function pushLink(
     if (l.url === url) return;
   }
   links.push(text === undefined ? { url } : { url, text });
+}
+
+/**
+ * The array a body must hold under `field` (the alerts, the signals), or a
+ * BodyShapeError naming the field.
+ */
+export function requiredArray(
+  value: unknown,
+  field: string,
+  what: string,
+): unknown[] {
+  if (Array.isArray(value)) return value;
+  throw new BodyShapeError(
+    field,
+    value === undefined
+      ? `required: expected an array of ${what}`
+      : `expected an array, got ${kindOf(value)}`,
+  );
+}
+
+/**
+ * Parses each item of a batch on its own: an item that fails with an
+ * ItemError is reported by index and reason; the others are kept.
+ */
+export function parseEach(
+  items: readonly unknown[],
+  parseItem: (item: unknown, index: number) => SignalInput,
+): ParsedBody {
+  const result: ParsedBody = { signals: [], rejected: [] };
+  for (let index = 0; index < items.length; index++) {
+    try {
+      result.signals.push({ index, signal: parseItem(items[index], index) });
+    } catch (e) {
+      if (!(e instanceof ItemError)) throw e;
+      result.rejected.push({ index, reason: e.message });
+    }
+  }
+  return result;
 }
