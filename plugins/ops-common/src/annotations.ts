@@ -25,6 +25,12 @@ export const ANNOTATION_CARRYING_CAPACITY = 'operable.dev/carrying-capacity';
 /** @public On Groups: who is pre-authorised for break-glass. */
 export const ANNOTATION_BREAK_GLASS = 'operable.dev/break-glass';
 
+/**
+ * @public On Groups: the team's working hours, for counting pages that reach
+ * it off-hours, e.g. `Mon-Fri 09:00-17:00 Europe/Berlin`.
+ */
+export const ANNOTATION_WORKING_HOURS = 'operable.dev/working-hours';
+
 /** @public Prefix shared by every annotation of the suite. */
 export const OPERABLE_ANNOTATION_PREFIX = 'operable.dev/';
 

@@ -14,4 +14,6 @@ export const OPS_SIGNAL_CHANNEL = 'ops';
 export type OpsPushMessage =
   | { type: 'health'; entityRef: string }
   | { type: 'incident'; entityRef: string; incidentId: string }
-  | { type: 'unrouted' };
+  | { type: 'unrouted' }
+  | { type: 'run'; entityRef: string; incidentId: string; runId: string }
+  | { type: 'runbooks' };

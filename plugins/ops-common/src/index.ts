@@ -13,3 +13,5 @@ export * from './signals';
 export * from './health';
 export * from './permissions';
 export * from './api';
+export * from './runbooks';
+export * from './agent';

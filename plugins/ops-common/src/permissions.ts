@@ -51,6 +51,56 @@ export const opsUnroutedRoutePermission = createPermission({
 });
 
 /**
+ * Read runbooks, their validation problems, runs and their steps.
+ *
+ * @public
+ */
+export const opsRunbookReadPermission = createPermission({
+  name: 'ops.runbook.read',
+  attributes: { action: 'read' },
+});
+
+/**
+ * Reload runbook files now rather than at the next scheduled refresh.
+ *
+ * @public
+ */
+export const opsRunbookRefreshPermission = createPermission({
+  name: 'ops.runbook.refresh',
+  attributes: { action: 'update' },
+});
+
+/**
+ * Start a run by hand: a dry run, or a real run of a runbook for an incident.
+ *
+ * @public
+ */
+export const opsRunExecutePermission = createPermission({
+  name: 'ops.run.execute',
+  attributes: { action: 'create' },
+});
+
+/**
+ * Approve or refuse a run of a runbook that requires approval.
+ *
+ * @public
+ */
+export const opsRunApprovePermission = createPermission({
+  name: 'ops.run.approve',
+  attributes: { action: 'update' },
+});
+
+/**
+ * Cancel a run that has not finished.
+ *
+ * @public
+ */
+export const opsRunCancelPermission = createPermission({
+  name: 'ops.run.cancel',
+  attributes: { action: 'update' },
+});
+
+/**
  * Every permission of the suite, for registration with the permission
  * framework.
  *
@@ -62,4 +112,9 @@ export const opsPermissions = [
   opsHealthReadPermission,
   opsUnroutedReadPermission,
   opsUnroutedRoutePermission,
+  opsRunbookReadPermission,
+  opsRunbookRefreshPermission,
+  opsRunExecutePermission,
+  opsRunApprovePermission,
+  opsRunCancelPermission,
 ];

@@ -12,3 +12,5 @@
  * @public
  */
 export const OPS_PLUGIN_ID = 'ops';
+
+export * from './actions';
