@@ -9,6 +9,7 @@ import {
   ANNOTATION_SLOS,
   ANNOTATION_SUBSTRATE,
   ANNOTATION_TIER,
+  ANNOTATION_WORKING_HOURS,
   ENTITY_TIERS,
   OPERABLE_ANNOTATION_PREFIX,
 } from './annotations';
@@ -100,6 +101,162 @@ export function matchesLabels(
         return false;
     }
   });
+}
+
+/**
+ * The days of the week in the order of `Date.getUTCDay()`: 0 is Sunday.
+ *
+ * @public
+ */
+export const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+
+/**
+ * When a team works: a daily window in its own time zone, on some days of the
+ * week. A window whose end is not after its start runs past midnight into the
+ * next day (a night shift), and belongs to the day it starts on.
+ *
+ * @public
+ */
+export interface WorkingHours {
+  /** An IANA time zone, e.g. `Europe/Berlin` or `UTC`. */
+  timeZone: string;
+  /** The days a window starts on, 0 (Sunday) to 6 (Saturday), ascending. */
+  days: number[];
+  /** Minutes after local midnight the window opens, 0 to 1439. */
+  start: number;
+  /** Minutes after local midnight the window closes, 1 to 1440. */
+  end: number;
+}
+
+function weekdayIndex(name: string): number {
+  const i = WEEKDAYS.findIndex(
+    d => d.toLocaleLowerCase('en-US') === name.toLocaleLowerCase('en-US'),
+  );
+  if (i === -1) {
+    throw new Error(
+      `"${name}" is not a day; expected one of ${WEEKDAYS.join(', ')}`,
+    );
+  }
+  return i;
+}
+
+/**
+ * Parses days of the week such as `Mon-Fri`, `Mon,Wed,Fri` or `Sat-Sun,Wed`.
+ * A range may wrap around the week end (`Fri-Mon`). Throws an Error that says
+ * which part is malformed.
+ *
+ * @public
+ */
+export function parseWeekdays(value: string): number[] {
+  const parts = value
+    .split(',')
+    .map(p => p.trim())
+    .filter(Boolean);
+  if (parts.length === 0) {
+    throw new Error('no days given; expected e.g. Mon-Fri');
+  }
+  const days = new Set<number>();
+  for (const part of parts) {
+    const range = part.split('-').map(p => p.trim());
+    if (range.length > 2) {
+      throw new Error(`"${part}" is not a day or a range of days like Mon-Fri`);
+    }
+    const from = weekdayIndex(range[0]);
+    const to = weekdayIndex(range[range.length - 1]);
+    for (let d = from; ; d = (d + 1) % 7) {
+      days.add(d);
+      if (d === to) break;
+    }
+  }
+  return [...days].sort((a, b) => a - b);
+}
+
+/**
+ * Parses a time of day `HH:MM` (24-hour clock) into minutes after midnight;
+ * `24:00` only where `allowEndOfDay` says so.
+ */
+function parseTimeOfDay(value: string, allowEndOfDay: boolean): number {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(value.trim());
+  const minutes = m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+  if (
+    !m ||
+    Number(m[2]) > 59 ||
+    minutes > (allowEndOfDay ? 1440 : 1439)
+  ) {
+    throw new Error(
+      `"${value}" is not a time of day; expected HH:MM from 00:00 to ${
+        allowEndOfDay ? '24:00' : '23:59'
+      }`,
+    );
+  }
+  return minutes;
+}
+
+/**
+ * Checks that a time zone is one the runtime knows (IANA names like
+ * `Europe/Berlin`, or `UTC`). Throws an Error that names it otherwise.
+ *
+ * @public
+ */
+export function checkTimeZone(timeZone: string): string {
+  try {
+    // Throws a RangeError for a zone the runtime does not know.
+    return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions()
+      .timeZone;
+  } catch {
+    throw new Error(
+      `"${timeZone}" is not a time zone; expected an IANA name such as Europe/Berlin or UTC`,
+    );
+  }
+}
+
+/**
+ * Builds working hours from their parts, as config gives them: days
+ * (`Mon-Fri`), start and end (`09:00`, `17:00`), and a time zone.
+ *
+ * @public
+ */
+export function makeWorkingHours(parts: {
+  days: string;
+  start: string;
+  end: string;
+  timeZone: string;
+}): WorkingHours {
+  const days = parseWeekdays(parts.days);
+  const start = parseTimeOfDay(parts.start, false);
+  const end = parseTimeOfDay(parts.end, true);
+  if (start === end) {
+    throw new Error(
+      `the window ${parts.start}-${parts.end} is empty; use 00:00-24:00 for whole days`,
+    );
+  }
+  return { timeZone: checkTimeZone(parts.timeZone), days, start, end };
+}
+
+/**
+ * Parses the `operable.dev/working-hours` annotation of a Group:
+ * `<days> <start>-<end> <time zone>`, e.g. `Mon-Fri 09:00-17:00 Europe/Berlin`,
+ * `Mon,Wed,Fri 08:30-16:30 America/New_York`, or a night shift that ends the
+ * next morning, `Sun-Thu 22:00-06:00 UTC`. Throws an Error that says which
+ * part is malformed.
+ *
+ * @public
+ */
+export function parseWorkingHours(value: string): WorkingHours {
+  const tokens = value.trim().split(/\s+/).filter(Boolean);
+  if (tokens.length !== 3) {
+    throw new Error(
+      `"${value}" is not <days> <start>-<end> <time zone>; expected e.g. Mon-Fri 09:00-17:00 Europe/Berlin`,
+    );
+  }
+  const [days, window, timeZone] = tokens;
+  const times = window.split('-');
+  if (times.length !== 2) {
+    throw new Error(
+      `"${window}" is not a window of time; expected <start>-<end> such as 09:00-17:00`,
+    );
+  }
+  return makeWorkingHours({ days, start: times[0], end: times[1], timeZone });
 }
 
 const validators = makeValidator();
@@ -225,9 +382,19 @@ export function validateOperableAnnotations(
         }
         break;
       }
+      case ANNOTATION_WORKING_HOURS:
+        if (kind.toLocaleLowerCase('en-US') !== 'group') {
+          fail('only applies to Group entities');
+        }
+        try {
+          parseWorkingHours(value);
+        } catch (e) {
+          fail(`malformed working hours: ${(e as Error).message}`);
+        }
+        break;
       default:
         fail(
-          `unknown annotation; known ones are ops-agent, runbooks, slos, alert-selector, outcome-metric, substrate, tier, carrying-capacity, break-glass`,
+          `unknown annotation; known ones are ops-agent, runbooks, slos, alert-selector, outcome-metric, substrate, tier, carrying-capacity, break-glass, working-hours`,
         );
     }
   }
