@@ -157,6 +157,61 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('reads the recent signals of an entity, newest first', async () => {
+      const store = await createStore();
+      const at = (minute: number) =>
+        new Date(Date.UTC(2026, 10, 24, 10, minute)).toISOString();
+      await store.commit([
+        alert({ fingerprint: 'too old', observedAt: at(0) }),
+        alert({ fingerprint: 'first', observedAt: at(10) }),
+        alert({
+          fingerprint: 'other name',
+          name: 'HighLatency',
+          observedAt: at(20),
+        }),
+        alert({
+          fingerprint: 'other entity',
+          entityRef: 'component:default/web',
+          observedAt: at(30),
+        }),
+        alert({
+          fingerprint: 'unrouted',
+          entityRef: undefined,
+          observedAt: at(30),
+        }),
+        alert({ fingerprint: 'second', observedAt: at(40) }),
+        // Committed after "second" and observed in the same instant.
+        alert({ fingerprint: 'third', status: 'resolved', observedAt: at(40) }),
+      ]);
+      const since = new Date(at(5));
+      const entityRef = 'component:default/checkout-api';
+
+      const all = await store.recent(entityRef, { since, limit: 10 });
+      expect(all.map(s => s.fingerprint)).toEqual([
+        'third',
+        'second',
+        'other name',
+        'first',
+      ]);
+      expect(all[0]).toMatchObject({
+        name: 'HighErrorRate',
+        status: 'resolved',
+        entityRef,
+        observedAt: at(40),
+        labels: { service: 'checkout-api', severity: 'critical' },
+      });
+
+      const named = await store.recent(entityRef, {
+        since,
+        limit: 10,
+        names: ['HighLatency'],
+      });
+      expect(named.map(s => s.fingerprint)).toEqual(['other name']);
+
+      const limited = await store.recent(entityRef, { since, limit: 2 });
+      expect(limited.map(s => s.fingerprint)).toEqual(['third', 'second']);
+    });
+
     it('remembers routing rules once each', async () => {
       const store = await createStore();
       const rule = await store.addRoutingRule({

@@ -167,7 +167,9 @@ export class DatabaseSignalStore implements SignalStore {
       const rows = await tx<SignalRow>('ops_signals')
         .whereNull('processed_at')
         .whereNotNull('entity_ref')
-        .where(q => q.whereNull('claimed_at').orWhere('claimed_at', '<', expired))
+        .where(q =>
+          q.whereNull('claimed_at').orWhere('claimed_at', '<', expired),
+        )
         .orderBy('id')
         .limit(limit);
       if (rows.length === 0) return [];
@@ -239,6 +241,26 @@ export class DatabaseSignalStore implements SignalStore {
       value: Number(r.value),
       labels: JSON.parse(r.labels),
     }));
+  }
+
+  async recent(
+    entityRef: string,
+    options: { names?: string[]; since: Date; limit: number },
+  ): Promise<Signal[]> {
+    const rows = await this.db<SignalRow>('ops_signals')
+      .where({ entity_ref: entityRef })
+      .where('observed_at', '>=', options.since)
+      .where(q => {
+        if (options.names) q.whereIn('name', options.names);
+      })
+      // The id breaks ties between signals observed in the same millisecond:
+      // the one committed later comes first.
+      .orderBy([
+        { column: 'observed_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(options.limit);
+    return rows.map(toSignal);
   }
 
   async addRoutingRule(rule: {

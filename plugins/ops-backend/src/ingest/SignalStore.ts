@@ -58,6 +58,15 @@ export interface SignalStore {
     entityRef: string,
     options: { names?: string[]; layer?: Layer; since: Date },
   ): Promise<StoredSample[]>;
+  /**
+   * The signals of an entity observed since `since`, newest first, at most
+   * `limit`; only those named `names` when given. The history a runbook's
+   * diagnostics read.
+   */
+  recent(
+    entityRef: string,
+    options: { names?: string[]; since: Date; limit: number },
+  ): Promise<Signal[]>;
   addRoutingRule(rule: {
     selector: string;
     entityRef: string;
