@@ -1,12 +1,18 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
+  ActionDescription,
   EntityHealth,
   EntityOwnership,
+  EntityRunbooks,
   Incident,
   IncidentDetails,
   IncidentList,
   IncidentStatus,
+  Page,
+  Run,
+  RunDetails,
+  RunbookProblem,
   Signal,
   Tier,
   TimelineEvent,
@@ -55,6 +61,73 @@ export interface RouteUnroutedRequest {
    * remembers it, so future signals matching it route to the entity too.
    */
   selector?: string;
+}
+
+/**
+ * Which runs to list, newest first. Every field is optional.
+ *
+ * @public
+ */
+export interface RunQuery {
+  incidentId?: string;
+  entityRef?: string;
+  runbookId?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * A page of runs, newest first.
+ *
+ * @public
+ */
+export interface RunList {
+  items: Run[];
+  totalCount: number;
+}
+
+/**
+ * A run to start by hand for an incident.
+ *
+ * @public
+ */
+export interface StartRunRequest {
+  incidentId: string;
+  runbookId: string;
+  /** A dry run records what each step would do and changes nothing. */
+  dryRun: boolean;
+}
+
+/**
+ * Which pages to list. Every field is optional.
+ *
+ * @public
+ */
+export interface PageQuery {
+  incidentId?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * A list of the pages sent.
+ *
+ * @public
+ */
+export interface PageList {
+  items: Page[];
+  totalCount: number;
+}
+
+/**
+ * What a reload of the runbook files found.
+ *
+ * @public
+ */
+export interface RunbookRefreshResult {
+  /** How many runbooks are loaded now. */
+  runbooks: number;
+  problems: RunbookProblem[];
 }
 
 /**
@@ -107,6 +180,42 @@ export interface OpsApi {
     id: string,
     request: RouteUnroutedRequest,
   ): Promise<{ routed: number }>;
+
+  /**
+   * The runbooks that apply to an entity, each with its last runs, success
+   * rate and circuit breaker, and the problems of the files that apply to it.
+   */
+  getRunbooks(entityRef: string | CompoundEntityRef): Promise<EntityRunbooks>;
+
+  /** The problems of every runbook file the backend reads. */
+  listRunbookProblems(): Promise<{ problems: RunbookProblem[] }>;
+
+  /** Reloads the runbook files now instead of at the next scheduled refresh. */
+  refreshRunbooks(): Promise<RunbookRefreshResult>;
+
+  /** A page of runs matching the query, newest first. */
+  listRuns(query?: RunQuery): Promise<RunList>;
+
+  /** One run with its steps. */
+  getRun(id: string): Promise<RunDetails>;
+
+  /** Starts a run of a runbook for an incident, usually a dry run. */
+  startRun(request: StartRunRequest): Promise<Run>;
+
+  /** Lets a run that awaits approval go ahead; the message is recorded. */
+  approveRun(id: string, options?: { message?: string }): Promise<Run>;
+
+  /** Refuses a run that awaits approval; the incident escalates. */
+  rejectRun(id: string, options?: { message?: string }): Promise<Run>;
+
+  /** Stops a run that has not finished. */
+  cancelRun(id: string, options?: { message?: string }): Promise<Run>;
+
+  /** The pages sent, for one incident or all of them. */
+  listPages(query?: PageQuery): Promise<PageList>;
+
+  /** The diagnostic and remediation actions runbooks can use. */
+  listActions(): Promise<{ actions: ActionDescription[] }>;
 }
 
 /**

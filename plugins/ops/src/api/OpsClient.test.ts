@@ -5,6 +5,7 @@ import {
   EntityHealth,
   EntityOwnership,
   Incident,
+  Run,
 } from '@operable/backstage-plugin-ops-common';
 import { rest } from 'msw';
 import { setupServer } from 'msw/node';
@@ -345,6 +346,249 @@ describe('OpsClient', () => {
         .catch(e => e);
       expect(error.statusCode).toBe(400);
       expect(error.cause.message).toBe('bad selector');
+    });
+  });
+
+  describe('runbooks', () => {
+    it('fetches the runbooks of an entity by its normalised ref', async () => {
+      const searches: URLSearchParams[] = [];
+      server.use(
+        rest.get(`${baseUrl}/api/ops/runbooks`, (req, res, ctx) => {
+          searches.push(req.url.searchParams);
+          return res(ctx.json({ runbooks: [], problems: [] }));
+        }),
+      );
+
+      await expect(
+        client.getRunbooks('Component:Default/checkout'),
+      ).resolves.toEqual({ runbooks: [], problems: [] });
+      await client.getRunbooks({
+        kind: 'Resource',
+        namespace: 'team a',
+        name: 'db',
+      });
+      expect(searches.map(search => search.getAll('entityRef'))).toEqual([
+        ['component:default/checkout'],
+        ['resource:team a/db'],
+      ]);
+    });
+
+    it('rejects an entity reference without a kind before asking', async () => {
+      await expect(client.getRunbooks('checkout')).rejects.toThrow(/kind/);
+    });
+
+    it('lists the problems of every runbook file', async () => {
+      const problems = [
+        {
+          location: 'runbooks/broken.yaml',
+          line: 4,
+          column: 3,
+          message: 'lifecycle: expected one of draft, active',
+        },
+      ];
+      server.use(
+        rest.get(`${baseUrl}/api/ops/runbooks/problems`, (_req, res, ctx) =>
+          res(ctx.json({ problems })),
+        ),
+      );
+
+      await expect(client.listRunbookProblems()).resolves.toEqual({
+        problems,
+      });
+    });
+
+    it('refreshes the runbook files with a POST', async () => {
+      const posts: Array<{ path: string; body: unknown }> = [];
+      server.use(
+        rest.post(`${baseUrl}/api/ops/runbooks/refresh`, async (req, res, ctx) => {
+          posts.push({ path: req.url.pathname, body: await req.json() });
+          return res(ctx.json({ runbooks: 4, problems: [] }));
+        }),
+      );
+
+      await expect(client.refreshRunbooks()).resolves.toEqual({
+        runbooks: 4,
+        problems: [],
+      });
+      expect(posts).toEqual([{ path: '/api/ops/runbooks/refresh', body: {} }]);
+    });
+  });
+
+  describe('runs', () => {
+    const run: Run = {
+      id: 'run/1',
+      incidentId: 'inc-1',
+      entityRef: 'component:default/checkout',
+      runbookId: 'restart-worker',
+      runbookVersion: '3',
+      status: 'awaiting-approval',
+      dryRun: false,
+      createdAt: '2026-01-01T10:00:00Z',
+    };
+
+    it('lists runs with every filter', async () => {
+      const searches: URLSearchParams[] = [];
+      server.use(
+        rest.get(`${baseUrl}/api/ops/runs`, (req, res, ctx) => {
+          searches.push(req.url.searchParams);
+          return res(ctx.json({ items: [run], totalCount: 1 }));
+        }),
+      );
+
+      await expect(
+        client.listRuns({
+          incidentId: 'inc-1',
+          entityRef: 'component:default/checkout',
+          runbookId: 'restart-worker',
+          limit: 10,
+          offset: 20,
+        }),
+      ).resolves.toEqual({ items: [run], totalCount: 1 });
+      await client.listRuns();
+
+      expect(Object.fromEntries(searches[0])).toEqual({
+        incidentId: 'inc-1',
+        entityRef: 'component:default/checkout',
+        runbookId: 'restart-worker',
+        limit: '10',
+        offset: '20',
+      });
+      expect([...searches[1].keys()]).toEqual([]);
+    });
+
+    it('fetches one run by its encoded id', async () => {
+      const requested: string[] = [];
+      server.use(
+        rest.get(`${baseUrl}/api/ops/runs/*`, (req, res, ctx) => {
+          requested.push(req.url.pathname);
+          return res(ctx.json({ run, steps: [] }));
+        }),
+      );
+
+      await expect(client.getRun('run/1')).resolves.toEqual({
+        run,
+        steps: [],
+      });
+      expect(requested).toEqual(['/api/ops/runs/run%2F1']);
+    });
+
+    it('starts a dry run, and approves, rejects and cancels with an optional message', async () => {
+      const posts: Array<{ path: string; body: unknown; type: string | null }> =
+        [];
+      server.use(
+        rest.post(`${baseUrl}/api/ops/runs*`, async (req, res, ctx) => {
+          posts.push({
+            path: req.url.pathname,
+            body: await req.json(),
+            type: req.headers.get('content-type'),
+          });
+          return res(
+            ctx.status(req.url.pathname.endsWith('/runs') ? 201 : 200),
+            ctx.json(run),
+          );
+        }),
+      );
+
+      await expect(
+        client.startRun({
+          incidentId: 'inc-1',
+          runbookId: 'restart-worker',
+          dryRun: true,
+        }),
+      ).resolves.toEqual(run);
+      await client.approveRun('run/1', { message: 'go ahead' });
+      await client.rejectRun('run-1');
+      await client.cancelRun('run-1', { message: 'wrong target' });
+
+      expect(posts).toEqual([
+        {
+          path: '/api/ops/runs',
+          body: {
+            incidentId: 'inc-1',
+            runbookId: 'restart-worker',
+            dryRun: true,
+          },
+          type: 'application/json',
+        },
+        {
+          path: '/api/ops/runs/run%2F1/approve',
+          body: { message: 'go ahead' },
+          type: 'application/json',
+        },
+        {
+          path: '/api/ops/runs/run-1/reject',
+          body: {},
+          type: 'application/json',
+        },
+        {
+          path: '/api/ops/runs/run-1/cancel',
+          body: { message: 'wrong target' },
+          type: 'application/json',
+        },
+      ]);
+    });
+
+    it('turns a run in the wrong state into a ResponseError with 409', async () => {
+      server.use(
+        rest.post(`${baseUrl}/api/ops/runs/*`, (_req, res, ctx) =>
+          res(
+            ctx.status(409),
+            ctx.json({
+              error: {
+                name: 'ConflictError',
+                message: 'run run-1 is succeeded, not awaiting-approval',
+              },
+              request: { method: 'POST', url: '/runs/run-1/approve' },
+              response: { statusCode: 409 },
+            }),
+          ),
+        ),
+      );
+
+      const error = await client.approveRun('run-1').catch(e => e);
+      expect(ResponseError.is(error)).toBe(true);
+      expect(error.statusCode).toBe(409);
+      expect(error.cause.name).toBe('ConflictError');
+      expect(error.cause.message).toBe(
+        'run run-1 is succeeded, not awaiting-approval',
+      );
+    });
+  });
+
+  describe('pages and actions', () => {
+    it('lists the pages of an incident', async () => {
+      const searches: URLSearchParams[] = [];
+      server.use(
+        rest.get(`${baseUrl}/api/ops/pages`, (req, res, ctx) => {
+          searches.push(req.url.searchParams);
+          return res(ctx.json({ items: [], totalCount: 0 }));
+        }),
+      );
+
+      await expect(
+        client.listPages({ incidentId: 'inc-1', limit: 50 }),
+      ).resolves.toEqual({ items: [], totalCount: 0 });
+      expect(Object.fromEntries(searches[0])).toEqual({
+        incidentId: 'inc-1',
+        limit: '50',
+      });
+    });
+
+    it('lists the actions runbooks can use', async () => {
+      const actions = [
+        {
+          id: 'http:request',
+          description: 'Calls an allowlisted HTTP endpoint',
+          readOnly: false,
+        },
+      ];
+      server.use(
+        rest.get(`${baseUrl}/api/ops/actions`, (_req, res, ctx) =>
+          res(ctx.json({ actions })),
+        ),
+      );
+
+      await expect(client.listActions()).resolves.toEqual({ actions });
     });
   });
 });

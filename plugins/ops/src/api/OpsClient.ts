@@ -1,18 +1,33 @@
-import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
+import {
+  CompoundEntityRef,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  ActionDescription,
   EntityHealth,
   EntityOwnership,
+  EntityRunbooks,
   Incident,
   IncidentDetails,
   IncidentList,
+  Run,
+  RunDetails,
+  RunbookProblem,
   TimelineEvent,
 } from '@operable/backstage-plugin-ops-common';
 import {
   IncidentQuery,
   OpsApi,
+  PageList,
+  PageQuery,
   RouteUnroutedRequest,
+  RunList,
+  RunQuery,
+  RunbookRefreshResult,
+  StartRunRequest,
   UnroutedSignalList,
 } from './OpsApi';
 
@@ -140,6 +155,82 @@ export class OpsClient implements OpsApi {
       entityRef: request.entityRef,
       selector: request.selector,
     });
+  }
+
+  async getRunbooks(
+    entityRef: string | CompoundEntityRef,
+  ): Promise<EntityRunbooks> {
+    // Parsing first rejects a ref without a kind here rather than in the backend.
+    return this.request<EntityRunbooks>(
+      `runbooks${toQueryString({
+        entityRef: stringifyEntityRef(parseEntityRef(entityRef)),
+      })}`,
+    );
+  }
+
+  async listRunbookProblems(): Promise<{ problems: RunbookProblem[] }> {
+    return this.request<{ problems: RunbookProblem[] }>('runbooks/problems');
+  }
+
+  async refreshRunbooks(): Promise<RunbookRefreshResult> {
+    return this.request<RunbookRefreshResult>('runbooks/refresh', {});
+  }
+
+  async listRuns(query: RunQuery = {}): Promise<RunList> {
+    const { incidentId, entityRef, runbookId, limit, offset } = query;
+    return this.request<RunList>(
+      `runs${toQueryString({
+        incidentId,
+        entityRef,
+        runbookId,
+        limit,
+        offset,
+      })}`,
+    );
+  }
+
+  async getRun(id: string): Promise<RunDetails> {
+    return this.request<RunDetails>(toPath('runs', id));
+  }
+
+  async startRun(request: StartRunRequest): Promise<Run> {
+    return this.request<Run>('runs', {
+      incidentId: request.incidentId,
+      runbookId: request.runbookId,
+      dryRun: request.dryRun,
+    });
+  }
+
+  async approveRun(
+    id: string,
+    options: { message?: string } = {},
+  ): Promise<Run> {
+    return this.request<Run>(toPath('runs', id, 'approve'), {
+      message: options.message,
+    });
+  }
+
+  async rejectRun(id: string, options: { message?: string } = {}): Promise<Run> {
+    return this.request<Run>(toPath('runs', id, 'reject'), {
+      message: options.message,
+    });
+  }
+
+  async cancelRun(id: string, options: { message?: string } = {}): Promise<Run> {
+    return this.request<Run>(toPath('runs', id, 'cancel'), {
+      message: options.message,
+    });
+  }
+
+  async listPages(query: PageQuery = {}): Promise<PageList> {
+    const { incidentId, limit, offset } = query;
+    return this.request<PageList>(
+      `pages${toQueryString({ incidentId, limit, offset })}`,
+    );
+  }
+
+  async listActions(): Promise<{ actions: ActionDescription[] }> {
+    return this.request<{ actions: ActionDescription[] }>('actions');
   }
 
   /** A GET, or a POST of `body` as JSON when one is given. */

@@ -2,7 +2,13 @@ export { opsApiRef } from './OpsApi';
 export type {
   IncidentQuery,
   OpsApi,
+  PageList,
+  PageQuery,
   RouteUnroutedRequest,
+  RunbookRefreshResult,
+  RunList,
+  RunQuery,
+  StartRunRequest,
   UnroutedSignalList,
 } from './OpsApi';
 export { OpsClient } from './OpsClient';
