@@ -49,11 +49,35 @@ const entityRefLike = z
     'expected an entity reference such as group:default/payments',
   );
 
+/**
+ * Zod says only "Invalid input" when no member of a union fits; say what fits.
+ */
+function unionOf<T extends [z.ZodTypeAny, z.ZodTypeAny, ...z.ZodTypeAny[]]>(
+  members: T,
+  expected: string,
+) {
+  return z.union(members, {
+    errorMap: (issue, ctx) =>
+      issue.code === z.ZodIssueCode.invalid_union
+        ? {
+            message:
+              ctx.data === undefined ? 'Required' : `expected ${expected}`,
+          }
+        : { message: ctx.defaultError },
+  });
+}
+
+const scalar = () =>
+  unionOf([z.string(), z.number(), z.boolean()], 'a string, number or boolean');
+
 const selector = z.string().superRefine((value, ctx) => {
   try {
     parseLabelSelector(value);
   } catch (e) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: (e as Error).message });
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: (e as Error).message,
+    });
   }
 });
 
@@ -72,10 +96,25 @@ export const runbookConditionSchema = z
       .regex(
         /^[a-zA-Z_][a-zA-Z0-9_-]*(\.[a-zA-Z0-9_-]+)*$/,
         'expected a dotted path such as incident.severity',
+      )
+      .describe(
+        'Dotted path of the value to test, e.g. incident.severity or steps.health.output.status',
       ),
-    equals: z.union([z.string(), z.number(), z.boolean()]).optional(),
-    notEquals: z.union([z.string(), z.number(), z.boolean()]).optional(),
-    in: z.array(z.union([z.string(), z.number()])).min(1).optional(),
+    equals: scalar()
+      .describe(
+        'The value must equal this (compared as text when the types differ)',
+      )
+      .optional(),
+    notEquals: scalar()
+      .describe(
+        'The value must not equal this; a missing value does not equal anything',
+      )
+      .optional(),
+    in: z
+      .array(unionOf([z.string(), z.number()], 'a string or a number'))
+      .min(1)
+      .describe('The value must equal one of these')
+      .optional(),
     matches: z
       .string()
       .superRefine((value, ctx) => {
@@ -89,11 +128,26 @@ export const runbookConditionSchema = z
           });
         }
       })
+      .describe(
+        'A regular expression the value (as text) must contain a match of',
+      )
       .optional(),
-    exists: z.boolean().optional(),
-    lessThan: z.number().optional(),
-    greaterThan: z.number().optional(),
-    description: z.string().optional(),
+    exists: z
+      .boolean()
+      .describe('true: the value must be set; false: it must not be')
+      .optional(),
+    lessThan: z
+      .number()
+      .describe('The value, as a number, must be below this')
+      .optional(),
+    greaterThan: z
+      .number()
+      .describe('The value, as a number, must be above this')
+      .optional(),
+    description: z
+      .string()
+      .describe('Why the condition matters, for the humans reading the run')
+      .optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -127,26 +181,56 @@ export type RunbookCondition = z.infer<typeof runbookConditionSchema>;
  */
 export const runbookStepSchema = z
   .object({
-    id: stepId,
-    name: z.string().min(1).max(200).optional(),
+    id: stepId.describe(
+      "Unique within the runbook; later steps read this step's output as steps.<id>.output",
+    ),
+    name: z
+      .string()
+      .min(1)
+      .max(200)
+      .describe('What the step does, for humans')
+      .optional(),
     action: z
       .string()
       .min(1)
       .regex(
         /^[a-z][a-z0-9-]*(:[a-z][a-zA-Z0-9-]*)+$/,
         'expected an action id such as http:request',
-      ),
-    input: z.record(z.unknown()).optional(),
+      )
+      .describe('Id of a registered action, e.g. http:request or http:check'),
+    input: z
+      .record(z.unknown())
+      .describe(
+        'Input of the action; strings may hold ${{ path }} templates filled from the incident, entity, earlier steps and secrets',
+      )
+      .optional(),
     /** Longest the step may take. Default 30s. */
-    timeout: duration.optional(),
+    timeout: duration
+      .describe('Longest the step may take, e.g. 30s (default 30s)')
+      .optional(),
     /** Only for diagnostics: every condition must hold, or remediation does not run. */
-    gate: z.array(runbookConditionSchema).min(1).optional(),
+    gate: z
+      .array(runbookConditionSchema)
+      .min(1)
+      .describe(
+        'Diagnostics only: every condition must hold after the step, or remediation does not run',
+      )
+      .optional(),
   })
   .strict();
 /** @public */
 export type RunbookStep = z.infer<typeof runbookStepSchema>;
 
-const layerList = z.union([z.enum(LAYERS), z.array(z.enum(LAYERS)).min(1)]);
+const layerList = unionOf(
+  [z.enum(LAYERS), z.array(z.enum(LAYERS)).min(1)],
+  `a layer (${LAYERS.join(', ')}) or a list of them`,
+);
+
+const strings = (description: string) =>
+  z.array(z.string().min(1)).min(1).describe(description).optional();
+
+// What a match must name besides tier hints; tiers alone would match anything.
+const MATCH_PARTS = ['layer', 'signals', 'labels', 'severity', 'entity'];
 
 /**
  * The JSON/YAML shape of a runbook file, validated before anything of it is
@@ -159,79 +243,186 @@ export const runbookSchema = z
   .object({
     apiVersion: z.literal('operable.dev/v1alpha1').optional(),
     kind: z.literal('Runbook').optional(),
-    id: slug,
-    title: z.string().min(1).max(200),
+    id: slug.describe(
+      'Unique among all runbooks, e.g. checkout-api-high-error-rate',
+    ),
+    title: z
+      .string()
+      .min(1)
+      .max(200)
+      .describe('What the runbook heals, in a line'),
     /** The group or user that maintains the runbook. */
-    owner: entityRefLike,
-    version: z.union([z.string().min(1).max(64), z.number()]).transform(String),
-    lifecycle: z.enum(RUNBOOK_LIFECYCLES),
+    owner: entityRefLike.describe(
+      'The group or user that maintains the runbook, e.g. group:default/payments',
+    ),
+    version: unionOf(
+      [z.string().min(1).max(64), z.number()],
+      'a version such as "1.2" or 3',
+    )
+      .transform(String)
+      .describe(
+        'Version of the runbook, recorded on every run; quote it ("1.10")',
+      ),
+    lifecycle: z
+      .enum(RUNBOOK_LIFECYCLES)
+      .describe(
+        'draft: never runs; active: runs; deprecated: runs, flagged for replacement; retired: never runs',
+      ),
     description: z.string().optional(),
     /** Which incidents the runbook is for: every given part must hold. */
     match: z
       .object({
-        layer: layerList.optional(),
+        layer: layerList
+          .describe('Layer(s) of the incident: product, ai-system, outcome')
+          .optional(),
         /** Signal (alert) names, or the health fingerprint's layer (`health:product`). */
-        signals: z.array(z.string().min(1)).min(1).optional(),
+        signals: strings(
+          "Signal (alert) names, e.g. HighErrorRate, or a health incident's fingerprint such as health:product",
+        ),
         /** A label selector the incident's labels must match, e.g. `alertname=HighErrorRate,severity=~critical|high`. */
-        labels: selector.optional(),
-        severity: z.array(z.enum(SEVERITIES)).min(1).optional(),
+        labels: selector
+          .describe(
+            "Label selector the incident's labels must match, e.g. service=checkout-api,severity=~critical|high",
+          )
+          .optional(),
+        severity: z
+          .array(z.enum(SEVERITIES))
+          .min(1)
+          .describe('Severities of the incident')
+          .optional(),
         entity: z
           .object({
-            kind: z.array(z.string().min(1)).min(1).optional(),
-            type: z.array(z.string().min(1)).min(1).optional(),
-            system: z.array(z.string().min(1)).min(1).optional(),
-            owner: z.array(entityRefLike).min(1).optional(),
-            ref: z.array(entityRefLike).min(1).optional(),
+            kind: strings('Entity kinds, e.g. Component, Resource'),
+            type: strings('spec.type values, e.g. service, database'),
+            system: strings(
+              'Systems (spec.system), by name or reference, e.g. checkout',
+            ),
+            owner: z
+              .array(entityRefLike)
+              .min(1)
+              .describe('Owners (spec.owner), e.g. group:default/payments')
+              .optional(),
+            ref: z
+              .array(entityRefLike)
+              .min(1)
+              .describe(
+                'Entity references; kind defaults to component, namespace to default',
+              )
+              .optional(),
           })
           .strict()
+          .describe(
+            "Which entities: every given list must contain the entity's value",
+          )
           .optional(),
         /**
          * Tiers the incident would have without a runbook for which this
          * runbook applies; default `[novel]`: a systemic failure is not the
          * agent's to heal unless a runbook says so.
          */
-        tiers: z.array(z.enum(TIERS)).min(1).optional(),
+        tiers: z
+          .array(
+            z.enum(TIERS).refine(t => t !== 'routine', {
+              message:
+                'routine is what a matching runbook makes an incident; use novel or systemic',
+            }),
+          )
+          .min(1)
+          .describe(
+            'Tiers the incident would have without this runbook (novel, systemic); default [novel]',
+          )
+          .optional(),
       })
       .strict()
-      .refine(m => Object.keys(m).length > 0, {
-        message: 'match needs at least one of layer, signals, labels, severity, entity',
-      }),
+      .refine(m => MATCH_PARTS.some(k => k in m), {
+        message: `match needs at least one of ${MATCH_PARTS.join(', ')}`,
+      })
+      .describe(
+        'Which incidents the runbook is for: every given part must hold',
+      ),
     /** Conditions on the incident and the entity that must hold before anything runs. */
-    preconditions: z.array(runbookConditionSchema).optional(),
+    preconditions: z
+      .array(runbookConditionSchema)
+      .describe(
+        'Conditions on the incident and entity that must hold before anything runs',
+      )
+      .optional(),
     /** Read-only steps; their outputs are recorded and may gate remediation. */
-    diagnostics: z.array(runbookStepSchema).optional(),
+    diagnostics: z
+      .array(runbookStepSchema)
+      .describe(
+        'Read-only steps; their outputs are recorded and may gate remediation',
+      )
+      .optional(),
     /** Steps with side effects, in order. */
-    remediation: z.array(runbookStepSchema).min(1),
+    remediation: z
+      .array(runbookStepSchema)
+      .min(1)
+      .describe('Steps with side effects, run in order'),
     /** How recovery is proven. Default: the incident's signal resolves within 5m. */
     verify: z
       .object({
-        until: z.enum(['resolved', 'healthy']).default('resolved'),
-        timeout: duration.default('5m'),
+        until: z
+          .enum(['resolved', 'healthy'])
+          .default('resolved')
+          .describe(
+            "resolved: the incident's signal resolves; healthy: the entity's health on the incident's layer returns to healthy",
+          ),
+        timeout: duration.default('5m').describe('How long to wait, e.g. 2m'),
       })
       .strict()
+      .describe(
+        'How recovery is proven; default: the signal resolves within 5m',
+      )
       .optional(),
     limits: z
       .object({
         /** Most runs per entity per hour. Default 3. */
-        maxRunsPerHour: z.number().int().min(1).max(1000).optional(),
+        maxRunsPerHour: z
+          .number()
+          .int()
+          .min(1)
+          .max(1000)
+          .describe('Most runs per entity per hour (default 3)')
+          .optional(),
         /** Least time between two runs for one entity. Default 0. */
-        cooldown: duration.optional(),
+        cooldown: duration
+          .describe(
+            'Least time between two runs for one entity, e.g. 30s (default 0s)',
+          )
+          .optional(),
         /** Consecutive failures after which the runbook is suspended for the entity. Default 3. */
         circuitBreaker: z
           .object({
-            failures: z.number().int().min(1).max(100),
+            failures: z
+              .number()
+              .int()
+              .min(1)
+              .max(100)
+              .describe(
+                'Consecutive failures after which the runbook is suspended for the entity',
+              ),
             /** How long a tripped breaker stays open. Default 1h. */
-            resetAfter: duration.optional(),
+            resetAfter: duration
+              .describe('How long a tripped breaker stays open (default 1h)')
+              .optional(),
           })
           .strict()
           .optional(),
       })
       .strict()
+      .describe('How often the runbook may run for one entity')
       .optional(),
     /** `required`: a run waits for a person with `ops.run.approve`. */
-    approval: z.enum(['none', 'required']).default('none'),
+    approval: z
+      .enum(['none', 'required'])
+      .default('none')
+      .describe('required: a run waits for a person allowed to approve it'),
     /** Markdown for the humans who read the runbook. */
-    body: z.string().optional(),
+    body: z
+      .string()
+      .describe('Markdown for the humans who read the runbook')
+      .optional(),
   })
   .strict()
   .superRefine((runbook, ctx) => {
