@@ -37,6 +37,10 @@ export interface Incident {
   entityRef: string;
   fingerprint: string;
   title: string;
+  /** Name of the signal that opened it: an alert name, or `health:<layer>`. */
+  name?: string;
+  /** Labels of the signal that opened it; runbooks match and template on them. */
+  labels?: Record<string, string>;
   layer: Layer;
   tier: Tier;
   status: IncidentStatus;

@@ -33,6 +33,8 @@ type IncidentRow = {
   acknowledged_by: string | null;
   resolved_by: string | null;
   owner: string | null;
+  name: string | null;
+  labels: string | null;
 };
 
 type EventRow = {
@@ -55,6 +57,8 @@ function toIncident(row: IncidentRow): Incident {
     entityRef: row.entity_ref,
     fingerprint: row.fingerprint,
     title: row.title,
+    ...(row.name ? { name: row.name } : {}),
+    ...(row.labels ? { labels: JSON.parse(row.labels) } : {}),
     layer: row.layer as Incident['layer'],
     tier: row.tier as Incident['tier'],
     status: row.status as Incident['status'],
@@ -129,6 +133,8 @@ export class DatabaseIncidentStore implements IncidentStore {
           fingerprint: opening.fingerprint,
           open_key: key,
           title: opening.title,
+          name: opening.name ?? null,
+          labels: opening.labels ? JSON.stringify(opening.labels) : null,
           layer: opening.layer,
           tier: opening.tier,
           status: 'open',
@@ -316,6 +322,26 @@ export class DatabaseIncidentStore implements IncidentStore {
         .where({ id })
         .first();
       return toIncident(updated!);
+    });
+  }
+
+  async setResolvedBy(
+    id: string,
+    event: Omit<NewTimelineEvent, 'type'>,
+  ): Promise<Incident> {
+    const at = event.at ?? new Date();
+    return this.db.transaction(async tx => {
+      const updated = await tx('ops_incidents')
+        .where({ id, status: 'resolved' })
+        .update({ resolved_by: event.actor ?? null, updated_at: at });
+      if (!updated) {
+        throw new ConflictError(`Incident ${id} is not resolved`);
+      }
+      await tx('ops_incident_events').insert(
+        eventRow(id, { ...event, type: 'status', at }),
+      );
+      const row = await tx<IncidentRow>('ops_incidents').where({ id }).first();
+      return toIncident(row!);
     });
   }
 

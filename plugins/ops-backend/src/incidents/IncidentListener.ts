@@ -8,6 +8,8 @@ export interface TierChange {
   previousTier?: Tier;
   /** Why the incident has its tier now, in words for the timeline. */
   reason: string;
+  /** For a routine incident: the runbook that made it routine. */
+  runbookId?: string;
 }
 
 /**

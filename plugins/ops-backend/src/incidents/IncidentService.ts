@@ -6,6 +6,7 @@ import {
   Layer,
   Severity,
   Signal,
+  Tier,
   TimelineEvent,
 } from '@operable/backstage-plugin-ops-common';
 import { CatalogEntityIndex, EntityIndex } from '../entities';
@@ -15,15 +16,22 @@ import {
   IncidentStore,
   NewTimelineEvent,
 } from './IncidentStore';
-import { tierFor } from './tiering';
+import { IncidentListener, TierChange } from './IncidentListener';
+import { RunbookRef, tierFor } from './tiering';
 
-/** Whether an active runbook matches an incident; none do until runbooks exist. */
-export type RunbookMatcher = (incident: {
+/**
+ * The active runbook that matches a failure, given the tier it would have
+ * without one; undefined when none does.
+ */
+export type RunbookMatcher = (failure: {
   entityRef: string;
   layer: Layer;
   name: string;
   labels: Record<string, string>;
-}) => boolean;
+  severity: Severity;
+  fingerprint: string;
+  tierWithoutRunbook: Tier;
+}) => RunbookRef | undefined;
 
 /** Fingerprints of incidents opened by a health change rather than an alert. */
 export const HEALTH_FINGERPRINT_PREFIX = 'health:';
@@ -48,8 +56,44 @@ export interface IncidentServiceOptions {
 export class IncidentService {
   /** Per incident: when its last signal entry was written, and repeats since. */
   private readonly lastEntry = new Map<string, { at: number; folded: number }>();
+  private readonly listeners: IncidentListener[] = [];
+  private runbookMatcher?: RunbookMatcher;
 
-  constructor(private readonly options: IncidentServiceOptions) {}
+  constructor(private readonly options: IncidentServiceOptions) {
+    this.runbookMatcher = options.runbookMatches;
+  }
+
+  /** Lets the agent and paging hear of tiers and resolutions. */
+  addListener(listener: IncidentListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Sets where runbooks come from (the runbook registry, once loaded). */
+  setRunbookMatcher(matcher: RunbookMatcher): void {
+    this.runbookMatcher = matcher;
+  }
+
+  private notifyTiered(incident: Incident, change: TierChange): Promise<void> {
+    return this.notify(l => l.onTiered?.(incident, change));
+  }
+
+  private notifyResolved(incident: Incident): Promise<void> {
+    return this.notify(l => l.onResolved?.(incident));
+  }
+
+  private async notify(
+    call: (listener: IncidentListener) => Promise<void> | undefined,
+  ): Promise<void> {
+    for (const listener of this.listeners) {
+      try {
+        await call(listener);
+      } catch (error) {
+        // The change is stored; a listener's failure must not undo it or
+        // keep the others from hearing of it.
+        this.options.logger.error(`An incident listener failed: ${error}`);
+      }
+    }
+  }
 
   /**
    * Takes committed, routed signals into account, in order: a firing alert
@@ -141,6 +185,7 @@ export class IncidentService {
         at: new Date(signal.observedAt),
       });
       this.pushIncident(resolved);
+      await this.notifyResolved(resolved);
       return resolved;
     }
     if (action === 'acknowledge') {
@@ -202,7 +247,8 @@ export class IncidentService {
     const decision = tierFor(
       {
         entityRef: failure.entityRef,
-        runbookMatches: this.options.runbookMatches?.(failure) ?? false,
+        runbookFor: tierWithoutRunbook =>
+          this.runbookMatcher?.({ ...failure, tierWithoutRunbook }),
         failingEntityRefs: failing,
       },
       entities,
@@ -211,6 +257,8 @@ export class IncidentService {
       entityRef: failure.entityRef,
       fingerprint: failure.fingerprint,
       title: failure.title,
+      name: failure.name,
+      labels: failure.labels,
       layer: failure.layer,
       severity: failure.severity,
       tier: decision.tier,
@@ -221,17 +269,115 @@ export class IncidentService {
         failure.reopen === false ? undefined : this.options.reopenWindowMs,
     });
     if (outcome === 'updated') return incident;
+    let current = incident;
     if (outcome === 'opened') {
       await this.options.store.appendEvent(incident.id, {
         type: 'tier',
         message: `Tiered ${decision.tier}: ${decision.reason}`,
-        data: { tier: decision.tier, blastRadius: decision.blastRadius },
+        data: {
+          tier: decision.tier,
+          blastRadius: decision.blastRadius,
+          ...(decision.runbook ? { runbookId: decision.runbook.id } : {}),
+        },
         at,
       });
+    } else if (incident.tier !== decision.tier) {
+      // A reopened incident is tiered on the facts of now.
+      current = await this.options.store.setTier(
+        incident.id,
+        decision.tier,
+        decision.blastRadius,
+        { message: `Tiered ${decision.tier}: ${decision.reason}`, at },
+      );
     }
+    this.pushIncident(current);
+    await this.notifyTiered(current, {
+      event: outcome,
+      reason: decision.reason,
+      ...(decision.runbook ? { runbookId: decision.runbook.id } : {}),
+    });
+    await this.retierOthers(current, recent, entities, at);
+    return current;
+  }
+
+  /**
+   * The agent could not heal a routine incident (a failed run, a tripped
+   * circuit breaker, a refused approval): it goes to the tier it would have
+   * without a runbook — novel, or systemic where the blast radius says so —
+   * and people are paged.
+   */
+  async escalate(id: string, reason: string): Promise<Incident | undefined> {
+    const incident = await this.options.store.get(id);
+    if (!incident || incident.status === 'resolved') return incident;
+    if (incident.tier !== 'routine') return incident;
+    const entities = await this.options.entities.get();
+    const { items: recent } = await this.options.store.list({
+      statuses: ['open', 'acknowledged'],
+      openedAfter: new Date(Date.now() - this.options.correlationWindowMs),
+      limit: 500,
+    });
+    const decision = tierFor(
+      {
+        entityRef: incident.entityRef,
+        failingEntityRefs: [...new Set(recent.map(i => i.entityRef))],
+      },
+      entities,
+    );
+    const escalated = await this.options.store.setTier(
+      id,
+      decision.tier,
+      decision.blastRadius,
+      { message: `Escalated to ${decision.tier}: ${reason}` },
+    );
+    this.pushIncident(escalated);
+    await this.notifyTiered(escalated, {
+      event: 'retiered',
+      previousTier: 'routine',
+      reason,
+    });
+    return escalated;
+  }
+
+  /**
+   * The agent verified its remediation: the incident ends as self-healed by
+   * the agent, whether its source resolved it first or not.
+   */
+  async resolveAsSelfHealed(
+    id: string,
+    agent: string,
+    message: string,
+  ): Promise<Incident> {
+    const incident = await this.options.store.get(id);
+    if (!incident) throw new NotFoundError(`No incident with id ${id}`);
+    let healed: Incident;
+    if (incident.status === 'resolved') {
+      healed = await this.options.store.setResolvedBy(id, {
+        actor: agent,
+        message,
+      });
+    } else {
+      healed = await this.options.store.setStatus(id, 'resolved', {
+        actor: agent,
+        message,
+      });
+      await this.notifyResolved(healed);
+    }
+    this.pushIncident(healed);
+    return healed;
+  }
+
+  get(id: string): Promise<Incident | undefined> {
+    return this.options.store.get(id);
+  }
+
+  /** Adds an entry to the timeline and tells open pages. */
+  async record(
+    incident: Incident,
+    event: NewTimelineEvent,
+  ): Promise<TimelineEvent> {
+    const entry = await this.options.store.appendEvent(incident.id, event);
     this.pushIncident(incident);
-    await this.retierOthers(incident, recent, entities, at);
-    return incident;
+    return entry;
   }
 
   /** Resolves the unresolved incident of a failure, if there is one. */
@@ -251,6 +397,7 @@ export class IncidentService {
       message,
     });
     this.pushIncident(resolved);
+    await this.notifyResolved(resolved);
     return resolved;
   }
 
@@ -267,11 +414,7 @@ export class IncidentService {
     for (const other of recent) {
       if (other.id === opened.id || other.tier !== 'novel') continue;
       const decision = tierFor(
-        {
-          entityRef: other.entityRef,
-          runbookMatches: false,
-          failingEntityRefs: failing,
-        },
+        { entityRef: other.entityRef, failingEntityRefs: failing },
         index,
       );
       if (decision.tier === other.tier) continue;
@@ -282,6 +425,11 @@ export class IncidentService {
         { message: `Tiered ${decision.tier}: ${decision.reason}`, at },
       );
       this.pushIncident(retiered);
+      await this.notifyTiered(retiered, {
+        event: 'retiered',
+        previousTier: other.tier,
+        reason: decision.reason,
+      });
     }
   }
 
@@ -330,6 +478,7 @@ export class IncidentService {
       message: message || `Resolved by ${actor}`,
     });
     this.pushIncident(incident);
+    await this.notifyResolved(incident);
     return incident;
   }
 

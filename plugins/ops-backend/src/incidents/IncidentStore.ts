@@ -13,6 +13,9 @@ export interface IncidentOpening {
   entityRef: string;
   fingerprint: string;
   title: string;
+  /** Name of the signal (alert name, health:<layer>). */
+  name?: string;
+  labels?: Record<string, string>;
   layer: Layer;
   tier: Tier;
   severity: Severity;
@@ -94,6 +97,14 @@ export interface IncidentStore {
   setStatus(
     id: string,
     status: IncidentStatus,
+    event: Omit<NewTimelineEvent, 'type'>,
+  ): Promise<Incident>;
+  /**
+   * Records who ended a resolved incident after the fact (the agent that
+   * verified its remediation), on the timeline too.
+   */
+  setResolvedBy(
+    id: string,
     event: Omit<NewTimelineEvent, 'type'>,
   ): Promise<Incident>;
   /** Changes the tier and blast radius, and records why on the timeline. */

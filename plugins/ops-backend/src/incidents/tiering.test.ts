@@ -54,7 +54,7 @@ describe('tierFor', () => {
       tierFor(
         {
           entityRef: 'component:default/checkout-api',
-          runbookMatches: true,
+          runbookFor: () => ({ id: 'restart', title: 'Restart' }),
           failingEntityRefs: [],
         },
         index,
@@ -66,7 +66,6 @@ describe('tierFor', () => {
     const decision = tierFor(
       {
         entityRef: 'component:default/checkout-api',
-        runbookMatches: false,
         failingEntityRefs: ['component:default/checkout-api'],
       },
       index,
@@ -82,7 +81,6 @@ describe('tierFor', () => {
     const decision = tierFor(
       {
         entityRef: 'resource:default/orders-db',
-        runbookMatches: false,
         failingEntityRefs: [],
       },
       index,
@@ -102,7 +100,6 @@ describe('tierFor', () => {
     const decision = tierFor(
       {
         entityRef: 'component:default/payment-service',
-        runbookMatches: false,
         failingEntityRefs: ['component:default/search-api'],
       },
       index,
@@ -116,7 +113,6 @@ describe('tierFor', () => {
       tierFor(
         {
           entityRef: 'component:default/payment-service',
-          runbookMatches: false,
           failingEntityRefs: ['component:default/checkout-api'],
         },
         index,

@@ -1,11 +1,20 @@
 import { Tier } from '@operable/backstage-plugin-ops-common';
 import { EntityIndex } from '../entities';
 
+/** The active runbook that makes an incident routine. */
+export interface RunbookRef {
+  id: string;
+  title: string;
+}
+
 /** The facts a tier is decided on. */
 export interface TieringFacts {
   entityRef: string;
-  /** Whether an active runbook matches the incident. */
-  runbookMatches: boolean;
+  /**
+   * The active runbook that matches the incident, given the tier the
+   * incident would have without one (runbooks say for which tiers they are).
+   */
+  runbookFor?: (tierWithoutRunbook: Tier) => RunbookRef | undefined;
   /** Entities with an unresolved incident opened within the correlation window. */
   failingEntityRefs: string[];
 }
@@ -15,25 +24,42 @@ export interface TierDecision {
   reason: string;
   /** Entity refs the failure can reach. */
   blastRadius: string[];
+  /** The runbook that made it routine. */
+  runbook?: RunbookRef;
+  /** The tier it would have without a runbook: where a failed run escalates it. */
+  tierWithoutRunbook: Tier;
 }
 
 /**
- * Decides how an incident is answered, in this order:
+ * Decides how an incident is answered:
  * - `routine` when an active runbook matches (the ops agent heals it);
- * - `systemic` when the blast radius crosses products: the failing entity is
- *   substrate, or another entity of a different owner fails within the
- *   window and the two share a dependency;
- * - `novel` otherwise (page the builder).
+ * - else `systemic` when the blast radius crosses products: the failing
+ *   entity is substrate, or another entity of a different owner fails within
+ *   the window and the two share a dependency;
+ * - else `novel` (page the builder).
+ * Runbooks match for the tiers they name (novel by default), so the tier
+ * without a runbook is decided first.
  */
 export function tierFor(facts: TieringFacts, index: EntityIndex): TierDecision {
-  const blastRadius = index.blastRadius(facts.entityRef).map(e => e.entityRef);
-  if (facts.runbookMatches) {
+  const unaided = tierWithoutRunbook(facts, index);
+  const runbook = facts.runbookFor?.(unaided.tier);
+  if (runbook) {
     return {
       tier: 'routine',
-      reason: 'an active runbook matches',
-      blastRadius,
+      reason: `the active runbook ${runbook.id} (${runbook.title}) matches; without it the incident would be ${unaided.tier}`,
+      blastRadius: unaided.blastRadius,
+      runbook,
+      tierWithoutRunbook: unaided.tier,
     };
   }
+  return { ...unaided, tierWithoutRunbook: unaided.tier };
+}
+
+function tierWithoutRunbook(
+  facts: TieringFacts,
+  index: EntityIndex,
+): Omit<TierDecision, 'tierWithoutRunbook'> {
+  const blastRadius = index.blastRadius(facts.entityRef).map(e => e.entityRef);
   const entity = index.get(facts.entityRef);
   if (entity?.substrate) {
     return {

@@ -1,0 +1,764 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  EntityHealth,
+  Incident,
+  Run,
+  RUNBOOK_DEFAULTS,
+  Runbook,
+  RunbookCondition,
+  RunDetails,
+  RunPhase,
+  RunbookStep,
+  runbookDurationMs,
+} from '@operable/backstage-plugin-ops-common';
+import { OpsActionContext } from '@operable/backstage-plugin-ops-node';
+import { randomUUID } from 'node:crypto';
+import { IncidentListener, IncidentService, TierChange } from '../incidents';
+import { OpsPush } from '../push';
+import { RunClaim, RunStore, StoredRun, breakerState } from './RunStore';
+
+/** The actions the agent runs steps with (the action registry). */
+export interface AgentActions {
+  get(id: string): { readOnly?: boolean } | undefined;
+  execute(
+    id: string,
+    input: unknown,
+    context: Omit<OpsActionContext<unknown>, 'input'>,
+  ): Promise<unknown>;
+}
+
+/** Templates and conditions of runbooks. */
+export interface AgentTemplates {
+  render(value: unknown, context: Record<string, unknown>): unknown;
+  check(
+    conditions: RunbookCondition[],
+    context: Record<string, unknown>,
+  ): { ok: boolean; failed?: { condition: RunbookCondition; actual: unknown } };
+}
+
+/** The runbooks the agent can run, by id. */
+export interface AgentRunbooks {
+  get(id: string): Runbook | undefined;
+}
+
+export interface AgentServiceOptions {
+  runs: RunStore;
+  runbooks: AgentRunbooks;
+  actions: AgentActions;
+  templates: AgentTemplates;
+  incidents: IncidentService;
+  /** The catalog entity of a ref, for step templates and action contexts. */
+  entity(entityRef: string): Promise<Entity | undefined>;
+  /** The ops agent named by the entity, if any. */
+  agentOf(entityRef: string): Promise<string | undefined>;
+  health: { getEntityHealth(entityRef: string): Promise<EntityHealth> };
+  push: OpsPush;
+  logger: LoggerService;
+  /** Redacts secret values (and secret-looking headers) out of what is recorded. */
+  redact(value: unknown): unknown;
+  secrets: Readonly<Record<string, string>>;
+  /** How long a claim lasts without renewal. Default 15 s. */
+  leaseMs?: number;
+  /** How many runs one replica executes at once. Default 50. */
+  maxConcurrentRuns?: number;
+  /** How often verification looks again. Default 1 s. */
+  verifyIntervalMs?: number;
+  /** Identifies this replica in leases. */
+  replicaId?: string;
+}
+
+/** A step's failure, recorded and then ending the run. */
+class RunFailure extends Error {}
+
+/** The run's holder lost its lease or the run was cancelled: stop, record nothing. */
+class RunPreempted extends Error {}
+
+/**
+ * The ops agent: runs runbooks for routine incidents. A run is created the
+ * moment an incident is tiered routine and executed at once by the replica
+ * that tiered it; it is claimed in the database with a lease and a fencing
+ * ticket, renewed while it runs, so that with several replicas each run
+ * executes once, and a run whose replica died is taken over after its lease
+ * expires and continues from the recorded step outcomes. Every step's
+ * outbound calls carry an idempotency key that is the same across takeovers.
+ */
+export class AgentService implements IncidentListener {
+  private readonly replicaId: string;
+  private readonly leaseMs: number;
+  /** Runs this replica holds: their abort controllers. */
+  private readonly active = new Map<string, AbortController>();
+  /** Runs waiting for a free slot on this replica. */
+  private readonly queue: string[] = [];
+  /** Verifications waiting for their incident to resolve. */
+  private readonly resolvedWaiters = new Map<string, Set<() => void>>();
+  private stopped = false;
+
+  constructor(private readonly options: AgentServiceOptions) {
+    this.replicaId = options.replicaId ?? `ops-${randomUUID()}`;
+    this.leaseMs = options.leaseMs ?? 15_000;
+  }
+
+  /** Incidents tiered routine get their run at once. */
+  async onTiered(incident: Incident, change: TierChange): Promise<void> {
+    if (incident.tier !== 'routine' || incident.status === 'resolved') return;
+    if (!change.runbookId) return;
+    await this.startForIncident(incident, change.runbookId);
+  }
+
+  async onResolved(incident: Incident): Promise<void> {
+    for (const wake of this.resolvedWaiters.get(incident.id) ?? []) wake();
+  }
+
+  /**
+   * Starts the agent's run of a runbook for a routine incident, within the
+   * runbook's limits; beyond them the incident escalates.
+   */
+  private async startForIncident(
+    incident: Incident,
+    runbookId: string,
+  ): Promise<void> {
+    const runbook = this.options.runbooks.get(runbookId);
+    if (!runbook) {
+      await this.options.incidents.escalate(
+        incident.id,
+        `the runbook ${runbookId} is no longer loaded`,
+      );
+      return;
+    }
+    const refusal = await this.limitReached(incident.entityRef, runbook);
+    if (refusal) {
+      await this.options.incidents.record(incident, {
+        type: 'action',
+        actor: await this.options.agentOf(incident.entityRef),
+        message: `Runbook ${runbook.id} not run: ${refusal}`,
+        data: { runbookId: runbook.id },
+      });
+      await this.options.incidents.escalate(incident.id, refusal);
+      return;
+    }
+    await this.createRun(incident, runbook, { dryRun: false });
+  }
+
+  /** Why the runbook may not run for the entity now, if it may not. */
+  private async limitReached(
+    entityRef: string,
+    runbook: Runbook,
+  ): Promise<string | undefined> {
+    const now = new Date();
+    const limits = runbook.limits ?? {};
+    const breaker = breakerState(
+      await this.options.runs.breaker(entityRef, runbook.id),
+      runbookDurationMs(
+        limits.circuitBreaker?.resetAfter ??
+          RUNBOOK_DEFAULTS.circuitBreakerResetAfter,
+      ),
+      now,
+    );
+    if (breaker.state === 'open') {
+      return `its circuit breaker for ${entityRef} is open after ${breaker.consecutiveFailures} consecutive failures, until ${breaker.resetsAt}`;
+    }
+    const max = limits.maxRunsPerHour ?? RUNBOOK_DEFAULTS.maxRunsPerHour;
+    const recent = await this.options.runs.recentRuns(
+      entityRef,
+      runbook.id,
+      new Date(now.getTime() - 3_600_000),
+    );
+    if (recent.count >= max) {
+      return `it ran ${recent.count} times for ${entityRef} in the last hour (limit ${max})`;
+    }
+    const cooldownMs = runbookDurationMs(
+      limits.cooldown ?? RUNBOOK_DEFAULTS.cooldown,
+    );
+    if (
+      recent.lastCreatedAt &&
+      now.getTime() - recent.lastCreatedAt.getTime() < cooldownMs
+    ) {
+      return `it ran for ${entityRef} at ${recent.lastCreatedAt.toISOString()}, within its cooldown of ${limits.cooldown}`;
+    }
+    return undefined;
+  }
+
+  private async createRun(
+    incident: Incident,
+    runbook: Runbook,
+    options: { dryRun: boolean; requestedBy?: string },
+  ): Promise<StoredRun | undefined> {
+    const agentRef = await this.options.agentOf(incident.entityRef);
+    const needsApproval = runbook.approval === 'required' && !options.dryRun;
+    const run = await this.options.runs.create(
+      {
+        incidentId: incident.id,
+        entityRef: incident.entityRef,
+        runbook,
+        agentRef,
+        dryRun: options.dryRun,
+        status: needsApproval ? 'awaiting-approval' : 'pending',
+        requestedBy: options.requestedBy ?? agentRef,
+        ...(needsApproval
+          ? { reason: 'waits for a person with ops.run.approve' }
+          : {}),
+      },
+      new Date(),
+    );
+    if (!run) return undefined;
+    await this.options.incidents.record(incident, {
+      type: 'action',
+      actor: options.requestedBy ?? agentRef,
+      message: `${options.dryRun ? 'Dry run' : 'Run'} of runbook ${
+        runbook.id
+      } (${runbook.title}, version ${runbook.version}) ${
+        needsApproval ? 'waits for approval' : 'started'
+      }`,
+      data: { runId: run.id, runbookId: runbook.id, dryRun: options.dryRun },
+    });
+    this.pushRun(run);
+    if (!needsApproval) this.execute(run.id);
+    return run;
+  }
+
+  /** A run started by a person: a dry run, or a real run outside the limits' automation. */
+  async startByHand(
+    incidentId: string,
+    runbookId: string,
+    options: { dryRun: boolean; requestedBy: string },
+  ): Promise<Run> {
+    const incident = await this.options.incidents.get(incidentId);
+    if (!incident) throw new NotFoundError(`No incident with id ${incidentId}`);
+    const runbook = this.options.runbooks.get(runbookId);
+    if (!runbook) throw new NotFoundError(`No runbook with id ${runbookId}`);
+    if (!options.dryRun && incident.status === 'resolved') {
+      throw new ConflictError(
+        `Incident ${incidentId} is resolved; only a dry run can be started for it`,
+      );
+    }
+    if (!options.dryRun) {
+      const refusal = await this.limitReached(incident.entityRef, runbook);
+      if (refusal) throw new ConflictError(`Runbook ${runbookId} may not run: ${refusal}`);
+    }
+    const run = await this.createRun(incident, runbook, options);
+    if (!run) {
+      throw new ConflictError(
+        `A run of ${runbookId} for incident ${incidentId} is under way already`,
+      );
+    }
+    return publicRun(run);
+  }
+
+  async approve(id: string, actor: string, message?: string): Promise<Run> {
+    const run = await this.options.runs.decide(
+      id,
+      true,
+      actor,
+      message || `Approved by ${actor}`,
+      new Date(),
+    );
+    await this.recordOnIncident(run, `Run ${id} approved by ${actor}`, actor);
+    this.pushRun(run);
+    this.execute(run.id);
+    return publicRun(run);
+  }
+
+  async reject(id: string, actor: string, message?: string): Promise<Run> {
+    const run = await this.options.runs.decide(
+      id,
+      false,
+      actor,
+      message || `Rejected by ${actor}`,
+      new Date(),
+    );
+    await this.recordOnIncident(run, `Run ${id} rejected by ${actor}`, actor);
+    this.pushRun(run);
+    await this.options.incidents.escalate(
+      run.incidentId,
+      `${actor} refused the approval of runbook ${run.runbookId}${
+        message ? `: ${message}` : ''
+      }`,
+    );
+    return publicRun(run);
+  }
+
+  async cancel(id: string, actor: string, message?: string): Promise<Run> {
+    const run = await this.options.runs.cancel(
+      id,
+      actor,
+      message || `Cancelled by ${actor}`,
+      new Date(),
+    );
+    this.active.get(id)?.abort(new RunPreempted('cancelled'));
+    await this.recordOnIncident(run, `Run ${id} cancelled by ${actor}`, actor);
+    this.pushRun(run);
+    if (!run.dryRun) {
+      await this.options.incidents.escalate(
+        run.incidentId,
+        `${actor} cancelled the run of runbook ${run.runbookId}`,
+      );
+    }
+    return publicRun(run);
+  }
+
+  async details(id: string): Promise<RunDetails> {
+    const run = await this.options.runs.get(id);
+    if (!run) throw new NotFoundError(`No run with id ${id}`);
+    return { run: publicRun(run), steps: await this.options.runs.steps(id) };
+  }
+
+  /**
+   * Picks up what no replica is executing: pending runs their creator did not
+   * start (it was busy or died) and running ones whose lease expired.
+   */
+  async sweep(): Promise<number> {
+    const now = new Date();
+    const ids = await this.options.runs.claimable(
+      now,
+      new Date(now.getTime() - 2_000),
+      100,
+    );
+    let taken = 0;
+    for (const id of ids) {
+      if (this.active.has(id) || this.queue.includes(id)) continue;
+      this.execute(id);
+      taken++;
+    }
+    return taken;
+  }
+
+  /** Waits until this replica holds no runs (tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.active.size > 0 || this.queue.length > 0) {
+      await new Promise(r => setTimeout(r, 20));
+    }
+  }
+
+  /** Stops taking runs and gives up the ones held: another replica takes them over. */
+  stop(): void {
+    this.stopped = true;
+    this.queue.length = 0;
+    for (const controller of this.active.values()) {
+      controller.abort(new RunPreempted('the replica stops'));
+    }
+  }
+
+  /** Executes a run on this replica if it can claim it; never throws. */
+  execute(id: string): void {
+    if (this.stopped || this.active.has(id)) return;
+    if (this.active.size >= (this.options.maxConcurrentRuns ?? 50)) {
+      if (!this.queue.includes(id)) this.queue.push(id);
+      return;
+    }
+    const controller = new AbortController();
+    this.active.set(id, controller);
+    this.claimAndRun(id, controller)
+      .catch(error =>
+        this.options.logger.error(`Run ${id} failed unexpectedly: ${error}`),
+      )
+      .finally(() => {
+        this.active.delete(id);
+        const next = this.queue.shift();
+        if (next) this.execute(next);
+      });
+  }
+
+  private async claimAndRun(id: string, controller: AbortController) {
+    const claim = await this.options.runs.claim(
+      id,
+      this.replicaId,
+      this.leaseMs,
+      new Date(),
+    );
+    if (!claim) return;
+    const renewal = setInterval(() => {
+      this.options.runs
+        .renew(id, claim.fencing, this.leaseMs, new Date())
+        .then(held => {
+          if (!held) controller.abort(new RunPreempted('the lease was lost'));
+        })
+        .catch(error =>
+          this.options.logger.warn(`Could not renew the lease of run ${id}: ${error}`),
+        );
+    }, Math.max(50, Math.floor(this.leaseMs / 3)));
+    try {
+      await this.runClaimed(claim, controller.signal);
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  private async runClaimed(claim: RunClaim, signal: AbortSignal) {
+    const { run } = claim;
+    const { runs, incidents } = this.options;
+    const incident = await incidents.get(run.incidentId);
+    if (!incident) return;
+    const entity = await this.options.entity(run.entityRef);
+    const context: Record<string, unknown> & {
+      steps: Record<string, { output: unknown; status: string }>;
+    } = {
+      incident: { ...incident, labels: incident.labels ?? {} },
+      entity: entity ?? { metadata: {}, spec: {} },
+      steps: {},
+      secrets: this.options.secrets,
+      run: { id: run.id, dryRun: run.dryRun },
+      agent: { ref: run.agentRef },
+    };
+    const recorded = new Map(
+      (await runs.steps(run.id)).map(s => [s.stepId, s]),
+    );
+    const runbook = run.runbook;
+    try {
+      if (runbook.preconditions?.length) {
+        const pre = this.options.templates.check(runbook.preconditions, context);
+        if (!pre.ok) {
+          throw new RunFailure(
+            `precondition not met: ${describeCondition(pre.failed)}`,
+          );
+        }
+      }
+      let ordinal = 0;
+      const phases: Array<[RunPhase, RunbookStep[]]> = [
+        ['diagnostics', runbook.diagnostics ?? []],
+        ['remediation', runbook.remediation],
+      ];
+      for (const [phase, steps] of phases) {
+        for (const step of steps) {
+          ordinal++;
+          const prior = recorded.get(step.id);
+          // A takeover continues from the recorded outcomes; a step left
+          // running by a dead replica runs again with the same idempotency
+          // key, so that its target ignores the repeat.
+          if (prior?.status === 'succeeded') {
+            context.steps[step.id] = { output: prior.output, status: 'succeeded' };
+          } else {
+            context.steps[step.id] = await this.runStep(
+              claim,
+              { step, phase, ordinal },
+              incident,
+              entity,
+              context,
+              signal,
+            );
+          }
+          if (step.gate) {
+            const gate = this.options.templates.check(step.gate, context);
+            if (!gate.ok) {
+              throw new RunFailure(
+                `the gate of diagnostic ${step.id} closed: ${describeCondition(
+                  gate.failed,
+                )}; remediation not applied`,
+              );
+            }
+          }
+        }
+      }
+      if (run.dryRun) {
+        await this.end(claim, incident, 'succeeded',
+          'dry run: diagnostics ran, remediation described but not applied, verification skipped');
+        return;
+      }
+      const verified = await this.verify(claim, incident, ordinal + 1, signal);
+      await this.end(claim, incident, 'succeeded', verified);
+    } catch (error) {
+      if (error instanceof RunPreempted || signal.aborted) {
+        this.options.logger.info(
+          `Run ${run.id} stopped on this replica: ${signal.reason ?? error}`,
+        );
+        return;
+      }
+      const reason =
+        error instanceof RunFailure
+          ? error.message
+          : `unexpected error: ${String(this.options.redact(String(error)))}`;
+      await this.end(claim, incident, 'failed', reason);
+    }
+  }
+
+  private async runStep(
+    claim: RunClaim,
+    where: { step: RunbookStep; phase: RunPhase; ordinal: number },
+    incident: Incident,
+    entity: Entity | undefined,
+    context: Record<string, unknown>,
+    runSignal: AbortSignal,
+  ): Promise<{ output: unknown; status: string }> {
+    const { step, phase, ordinal } = where;
+    const { run, fencing } = claim;
+    const action = this.options.actions.get(step.action);
+    const idempotencyKey = `${run.id}:${step.id}`;
+    let input: unknown;
+    let renderError: string | undefined;
+    try {
+      input = this.options.templates.render(step.input ?? {}, context);
+    } catch (e) {
+      renderError = `its input cannot be filled in: ${(e as Error).message}`;
+    }
+    const startedAt = new Date();
+    const started = await this.options.runs.startStep(run.id, fencing, {
+      stepId: step.id,
+      phase,
+      ordinal,
+      action: step.action,
+      name: step.name,
+      input: this.options.redact(input ?? step.input ?? {}) as Record<
+        string,
+        unknown
+      >,
+      idempotencyKey,
+      startedAt,
+    });
+    if (!started) throw new RunPreempted('the run is no longer held');
+    let output: unknown;
+    let error = renderError;
+    if (!action) error = `no action ${step.action} is registered`;
+    if (!error) {
+      const timeoutMs = runbookDurationMs(
+        step.timeout ?? RUNBOOK_DEFAULTS.stepTimeout,
+      );
+      const signal = AbortSignal.any([runSignal, AbortSignal.timeout(timeoutMs)]);
+      try {
+        output = await this.options.actions.execute(step.action, input, {
+          logger: this.options.logger.child({ runId: run.id, stepId: step.id }),
+          incident,
+          entity,
+          agentRef: run.agentRef,
+          secrets: this.options.secrets,
+          signal,
+          idempotencyKey,
+          dryRun: run.dryRun,
+          runId: run.id,
+          stepId: step.id,
+        });
+      } catch (e) {
+        if (runSignal.aborted) throw new RunPreempted(String(runSignal.reason));
+        error =
+          signal.aborted && !(e instanceof InputError)
+            ? `timed out after ${step.timeout ?? RUNBOOK_DEFAULTS.stepTimeout}`
+            : String(this.options.redact((e as Error).message ?? String(e)));
+      }
+    }
+    const finishedAt = new Date();
+    const durationMs = finishedAt.getTime() - startedAt.getTime();
+    const ended = await this.options.runs.endStep(run.id, fencing, step.id, {
+      status: error ? 'failed' : 'succeeded',
+      output: error ? undefined : this.options.redact(output),
+      error,
+      finishedAt,
+      durationMs,
+    });
+    if (!ended) throw new RunPreempted('the run is no longer held');
+    await this.options.incidents.record(incident, {
+      type: 'action',
+      actor: run.agentRef,
+      message: `${phase === 'diagnostics' ? 'Diagnostic' : 'Remediation'} ${
+        step.id
+      } (${step.action})${run.dryRun ? ' [dry run]' : ''} ${
+        error ? `failed: ${error}` : 'succeeded'
+      } in ${durationMs} ms`,
+      data: {
+        runId: run.id,
+        stepId: step.id,
+        action: step.action,
+        phase,
+        status: error ? 'failed' : 'succeeded',
+        durationMs,
+      },
+    });
+    this.pushRun(run);
+    if (error) {
+      throw new RunFailure(`step ${step.id} (${step.action}) failed: ${error}`);
+    }
+    return { output: this.options.redact(output), status: 'succeeded' };
+  }
+
+  /**
+   * Proves recovery: the incident resolves (its source says the failure
+   * stopped) or the layer is healthy again, within the timeout. Recorded
+   * as a step of its own.
+   */
+  private async verify(
+    claim: RunClaim,
+    incident: Incident,
+    ordinal: number,
+    signal: AbortSignal,
+  ): Promise<string> {
+    const { run, fencing } = claim;
+    const until = run.runbook.verify?.until ?? 'resolved';
+    const timeout = run.runbook.verify?.timeout ?? RUNBOOK_DEFAULTS.verifyTimeout;
+    const startedAt = new Date();
+    const started = await this.options.runs.startStep(run.id, fencing, {
+      stepId: 'verify',
+      phase: 'verify',
+      ordinal,
+      action: until === 'resolved' ? 'incident:resolved' : 'health:healthy',
+      input: { until, timeout, layer: incident.layer },
+      idempotencyKey: `${run.id}:verify`,
+      startedAt,
+    });
+    if (!started) throw new RunPreempted('the run is no longer held');
+    const deadline = startedAt.getTime() + runbookDurationMs(timeout);
+    let outcome: string | undefined;
+    for (;;) {
+      if (signal.aborted) throw new RunPreempted(String(signal.reason));
+      outcome = await this.recovered(incident, until);
+      if (outcome || Date.now() >= deadline) break;
+      await this.waitForChange(
+        incident.id,
+        Math.min(this.options.verifyIntervalMs ?? 1000, deadline - Date.now()),
+        signal,
+      );
+    }
+    const finishedAt = new Date();
+    const ended = await this.options.runs.endStep(run.id, fencing, 'verify', {
+      status: outcome ? 'succeeded' : 'failed',
+      output: outcome ? { recovered: outcome } : undefined,
+      error: outcome ? undefined : `not recovered within ${timeout}`,
+      finishedAt,
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+    });
+    if (!ended) throw new RunPreempted('the run is no longer held');
+    if (!outcome) {
+      throw new RunFailure(
+        until === 'resolved'
+          ? `verification failed: the incident did not resolve within ${timeout}`
+          : `verification failed: the ${incident.layer} layer was not healthy within ${timeout}`,
+      );
+    }
+    return outcome;
+  }
+
+  private async recovered(
+    incident: Incident,
+    until: 'resolved' | 'healthy',
+  ): Promise<string | undefined> {
+    if (until === 'resolved') {
+      const now = await this.options.incidents.get(incident.id);
+      return now?.status === 'resolved'
+        ? `verified: the incident resolved (${now.resolvedBy ?? 'its source'})`
+        : undefined;
+    }
+    const health = await this.options.health.getEntityHealth(incident.entityRef);
+    const layer = health.layers.find(l => l.layer === incident.layer);
+    return layer?.state === 'healthy'
+      ? `verified: the ${incident.layer} layer is healthy (${layer.reason})`
+      : undefined;
+  }
+
+  /** Sleeps until the incident resolves on this replica, the interval passes, or the run stops. */
+  private waitForChange(
+    incidentId: string,
+    ms: number,
+    signal: AbortSignal,
+  ): Promise<void> {
+    return new Promise(resolve => {
+      const waiters = this.resolvedWaiters.get(incidentId) ?? new Set();
+      this.resolvedWaiters.set(incidentId, waiters);
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        waiters.delete(done);
+        if (waiters.size === 0) this.resolvedWaiters.delete(incidentId);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      waiters.add(done);
+      signal.addEventListener('abort', done);
+    });
+  }
+
+  private async end(
+    claim: RunClaim,
+    incident: Incident,
+    status: 'succeeded' | 'failed',
+    reason: string,
+  ) {
+    const { run, fencing } = claim;
+    const now = new Date();
+    const finished = await this.options.runs.finish(
+      run.id,
+      fencing,
+      status,
+      reason,
+      now,
+    );
+    // Another holder or a cancel got there first: theirs is the last word.
+    if (!finished) return;
+    this.pushRun(run);
+    const agent = run.agentRef ?? 'the ops agent';
+    if (run.dryRun) {
+      await this.options.incidents.record(incident, {
+        type: 'action',
+        actor: run.agentRef,
+        message: `Dry run ${run.id} of ${run.runbookId} ${status}: ${reason}`,
+        data: { runId: run.id, status },
+      });
+      return;
+    }
+    const threshold =
+      run.runbook.limits?.circuitBreaker?.failures ??
+      RUNBOOK_DEFAULTS.circuitBreakerFailures;
+    const breaker = await this.options.runs.recordOutcome(
+      run.entityRef,
+      run.runbookId,
+      status === 'succeeded',
+      threshold,
+      now,
+    );
+    if (status === 'succeeded') {
+      await this.options.incidents.resolveAsSelfHealed(
+        incident.id,
+        agent,
+        `Self-healed by ${agent}: runbook ${run.runbookId} ${reason}`,
+      );
+      return;
+    }
+    let escalation = `runbook ${run.runbookId} failed: ${reason}`;
+    if (breaker.openedAt) {
+      escalation += `; its circuit breaker for ${run.entityRef} tripped after ${breaker.consecutiveFailures} consecutive failures`;
+    }
+    await this.options.incidents.record(incident, {
+      type: 'action',
+      actor: run.agentRef,
+      message: `Run ${run.id} failed: ${reason}`,
+      data: { runId: run.id, status, breaker },
+    });
+    await this.options.incidents.escalate(incident.id, escalation);
+  }
+
+  private async recordOnIncident(run: StoredRun, message: string, actor: string) {
+    const incident = await this.options.incidents.get(run.incidentId);
+    if (incident) {
+      await this.options.incidents.record(incident, {
+        type: 'action',
+        actor,
+        message,
+        data: { runId: run.id, status: run.status },
+      });
+    }
+  }
+
+  private pushRun(run: Run) {
+    this.options.push.publish({
+      type: 'run',
+      entityRef: run.entityRef,
+      incidentId: run.incidentId,
+      runId: run.id,
+    });
+  }
+}
+
+function publicRun(run: StoredRun): Run {
+  const { runbook: _runbook, ...rest } = run;
+  return rest;
+}
+
+function describeCondition(
+  failed: { condition: RunbookCondition; actual: unknown } | undefined,
+): string {
+  if (!failed) return 'a condition does not hold';
+  const { condition, actual } = failed;
+  const test = Object.entries(condition).find(
+    ([k]) => k !== 'path' && k !== 'description',
+  );
+  return `${condition.description ?? condition.path} (${condition.path} ${
+    test ? `${test[0]} ${JSON.stringify(test[1])}` : ''
+  }; it is ${JSON.stringify(actual)})`;
+}

@@ -1,0 +1,18 @@
+export { AgentService } from './AgentService';
+export type {
+  AgentActions,
+  AgentRunbooks,
+  AgentServiceOptions,
+  AgentTemplates,
+} from './AgentService';
+export { breakerState } from './RunStore';
+export type {
+  BreakerRecord,
+  NewRun,
+  RunClaim,
+  RunFilter,
+  RunStore,
+  StepEnd,
+  StepStart,
+  StoredRun,
+} from './RunStore';
