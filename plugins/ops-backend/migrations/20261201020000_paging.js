@@ -14,12 +14,11 @@ exports.up = async function up(knex) {
     table
       .string('incident_id', 36)
       .notNullable()
-      .comment('The incident paged for (no foreign key: paging keeps its own tables)');
+      .comment(
+        'The incident paged for (no foreign key: paging keeps its own tables)',
+      );
     table.string('entity_ref').notNullable();
-    table
-      .string('audience', 16)
-      .notNullable()
-      .comment('builder or escalation');
+    table.string('audience', 16).notNullable().comment('builder or escalation');
     table.string('severity', 16).notNullable();
     table
       .text('channels')

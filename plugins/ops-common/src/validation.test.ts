@@ -178,14 +178,12 @@ describe('parseWorkingHours', () => {
   });
 
   it('keeps a window that ends the next morning (a night shift)', () => {
-    expect(parseWorkingHours('Sun-Thu 22:00-06:00 America/New_York')).toEqual(
-      {
-        timeZone: 'America/New_York',
-        days: [0, 1, 2, 3, 4],
-        start: 22 * 60,
-        end: 6 * 60,
-      },
-    );
+    expect(parseWorkingHours('Sun-Thu 22:00-06:00 America/New_York')).toEqual({
+      timeZone: 'America/New_York',
+      days: [0, 1, 2, 3, 4],
+      start: 22 * 60,
+      end: 6 * 60,
+    });
   });
 
   it.each([

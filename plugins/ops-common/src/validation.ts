@@ -108,7 +108,15 @@ export function matchesLabels(
  *
  * @public
  */
-export const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+export const WEEKDAYS = [
+  'Sun',
+  'Mon',
+  'Tue',
+  'Wed',
+  'Thu',
+  'Fri',
+  'Sat',
+] as const;
 
 /**
  * When a team works: a daily window in its own time zone, on some days of the
@@ -178,11 +186,7 @@ export function parseWeekdays(value: string): number[] {
 function parseTimeOfDay(value: string, allowEndOfDay: boolean): number {
   const m = /^(\d{1,2}):(\d{2})$/.exec(value.trim());
   const minutes = m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
-  if (
-    !m ||
-    Number(m[2]) > 59 ||
-    minutes > (allowEndOfDay ? 1440 : 1439)
-  ) {
+  if (!m || Number(m[2]) > 59 || minutes > (allowEndOfDay ? 1440 : 1439)) {
     throw new Error(
       `"${value}" is not a time of day; expected HH:MM from 00:00 to ${
         allowEndOfDay ? '24:00' : '23:59'

@@ -84,7 +84,10 @@ export class DatabasePageStore implements PageStore {
   }
 
   async listPages(query: PageQuery): Promise<PageList> {
-    const limit = Math.min(Math.max(query.limit ?? DEFAULT_LIMIT, 0), MAX_LIMIT);
+    const limit = Math.min(
+      Math.max(query.limit ?? DEFAULT_LIMIT, 0),
+      MAX_LIMIT,
+    );
     const offset = Math.max(query.offset ?? 0, 0);
     const filtered = () => {
       const q = this.db<PageRow>('ops_pages');

@@ -69,9 +69,16 @@ export class PagingService implements IncidentListener {
     this.channels = [
       new NotificationChannel(options.notifications),
       ...(config.pagerDuty
-        ? [new PagerDutyChannel({ ...config.pagerDuty, timeoutMs: config.timeoutMs })]
+        ? [
+            new PagerDutyChannel({
+              ...config.pagerDuty,
+              timeoutMs: config.timeoutMs,
+            }),
+          ]
         : []),
-      ...config.webhooks.map(hook => new WebhookChannel(hook, config.timeoutMs)),
+      ...config.webhooks.map(
+        hook => new WebhookChannel(hook, config.timeoutMs),
+      ),
     ];
     this.clock = options.clock ?? (() => new Date());
   }
@@ -156,7 +163,8 @@ export class PagingService implements IncidentListener {
       isOffHours(sentAt, this.workingHoursOf(r, index)),
     );
     const entity = index.get(incident.entityRef);
-    const entityName = entity?.title ?? entity?.name ?? nameOf(incident.entityRef);
+    const entityName =
+      entity?.title ?? entity?.name ?? nameOf(incident.entityRef);
     const description = describe(incident, change, audience);
     const claimed = await this.options.store.claim({
       incidentId: incident.id,
@@ -196,7 +204,7 @@ export class PagingService implements IncidentListener {
           this.options.logger.warn(
             `Page of incident ${incident.id} to the ${audience} did not go out through ${channel.name}: ${error}`,
           );
-          return { channel: channel.name, error: String(errorMessage(error)) };
+          return { channel: channel.name, error: errorMessage(error) };
         }
       }),
     );
@@ -204,7 +212,9 @@ export class PagingService implements IncidentListener {
     const failed = outcomes.filter(o => o.error);
     const page = await this.options.store.recordChannels(claimed.id, delivered);
 
-    const whom = `${audience === 'builder' ? 'Paged the builder' : 'Escalated to'} ${page.recipients.join(', ')}`;
+    const whom = `${
+      audience === 'builder' ? 'Paged the builder' : 'Escalated to'
+    } ${page.recipients.join(', ')}`;
     const how =
       delivered.length > 0
         ? ` through ${delivered.join(', ')}`
@@ -224,7 +234,9 @@ export class PagingService implements IncidentListener {
         channels: delivered,
         offHours: page.offHours,
         ...(failed.length
-          ? { failed: Object.fromEntries(failed.map(f => [f.channel, f.error])) }
+          ? {
+              failed: Object.fromEntries(failed.map(f => [f.channel, f.error])),
+            }
           : {}),
       },
     });
@@ -278,7 +290,9 @@ export class PagingService implements IncidentListener {
     const delivered = outcomes.filter(o => !o.error).map(o => o.channel);
     const failed = outcomes.filter(o => o.error);
     const parts = [
-      ...(delivered.length ? [`Resolved the page on ${delivered.join(', ')}`] : []),
+      ...(delivered.length
+        ? [`Resolved the page on ${delivered.join(', ')}`]
+        : []),
       ...failed.map(f => `resolving on ${f.channel} failed: ${f.error}`),
     ];
     await this.options.incidents.appendEvent(incident.id, {
@@ -288,7 +302,9 @@ export class PagingService implements IncidentListener {
         action: 'resolve',
         channels: delivered,
         ...(failed.length
-          ? { failed: Object.fromEntries(failed.map(f => [f.channel, f.error])) }
+          ? {
+              failed: Object.fromEntries(failed.map(f => [f.channel, f.error])),
+            }
           : {}),
       },
     });
@@ -300,15 +316,18 @@ export class PagingService implements IncidentListener {
   }
 }
 
+function messageOf(value: unknown): string | undefined {
+  // Duck-typed: errors of fetch may come from another realm than ours.
+  const message = (value as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' ? message : undefined;
+}
+
 function errorMessage(error: unknown): string {
-  if (error instanceof Error) {
-    // fetch hides the reason (refused, timed out) in the cause.
-    const cause = (error as Error & { cause?: unknown }).cause;
-    return cause instanceof Error
-      ? `${error.message} (${cause.message})`
-      : error.message;
-  }
-  return String(error);
+  const message = messageOf(error);
+  if (message === undefined) return String(error);
+  // fetch hides the reason (refused, timed out) in the cause.
+  const cause = messageOf((error as { cause?: unknown }).cause);
+  return cause ? `${message} (${cause})` : message;
 }
 
 function nameOf(entityRef: string): string {
@@ -326,7 +345,9 @@ function describe(
   audience: PageAudience,
 ): string {
   const lines = [
-    `${capitalise(incident.severity)} ${incident.layer} incident on ${incident.entityRef}: ${incident.title}.`,
+    `${capitalise(incident.severity)} ${incident.layer} incident on ${
+      incident.entityRef
+    }: ${incident.title}.`,
     `Tiered ${incident.tier}: ${change.reason.replace(/[.\s]+$/, '')}.`,
   ];
   if (audience === 'escalation' || incident.tier === 'systemic') {

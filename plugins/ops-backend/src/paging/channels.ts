@@ -146,7 +146,9 @@ export class PagerDutyChannel implements PageChannel {
         ...(content.absoluteLink
           ? {
               client_url: content.absoluteLink,
-              links: [{ href: content.absoluteLink, text: 'Incident in Operable' }],
+              links: [
+                { href: content.absoluteLink, text: 'Incident in Operable' },
+              ],
             }
           : {}),
       },

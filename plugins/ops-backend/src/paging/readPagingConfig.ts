@@ -37,16 +37,17 @@ function invalid(key: string, message: string): Error {
   return new Error(`Invalid config at '${key}': ${message}`);
 }
 
-function readHttpUrl(config: Config, key: string): string {
+/** `name` is the full key, for messages; `key` is relative to `config`. */
+function readHttpUrl(config: Config, key: string, name: string): string {
   const value = config.getString(key);
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw invalid(key, `"${value}" is not a URL`);
+    throw invalid(name, `"${value}" is not a URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw invalid(key, `"${value}" is not an http or https URL`);
+    throw invalid(name, `"${value}" is not an http or https URL`);
   }
   return value;
 }
@@ -58,7 +59,7 @@ function readWebhooks(config: Config): WebhookTarget[] {
   const seen = new Map<string, number>();
   return hooks.map((hook, i) => {
     const at = `${key}[${i}]`;
-    const url = readHttpUrl(config, `${at}.url`);
+    const url = readHttpUrl(hook, 'url', `${at}.url`);
     const headers: Record<string, string> = {};
     const headerConfig = hook.getOptionalConfig('headers');
     for (const name of headerConfig?.keys() ?? []) {
@@ -81,10 +82,13 @@ function readPagerDuty(config: Config): PagingConfig['pagerDuty'] {
   if (!config.has(key)) return undefined;
   const routingKey = config.getString(`${key}.routingKey`).trim();
   if (!routingKey) {
-    throw invalid(`${key}.routingKey`, 'is empty; expected the integration key of a PagerDuty service');
+    throw invalid(
+      `${key}.routingKey`,
+      'is empty; expected the integration key of a PagerDuty service',
+    );
   }
   const url = config.has(`${key}.url`)
-    ? readHttpUrl(config, `${key}.url`)
+    ? readHttpUrl(config, `${key}.url`, `${key}.url`)
     : PAGERDUTY_EVENTS_URL;
   return { routingKey, url };
 }
@@ -131,7 +135,9 @@ function readTimeoutMs(config: Config): number {
   } catch (e) {
     throw invalid(
       key,
-      `${(e as Error).message}; expected a duration such as 10s, PT10S or { seconds: 10 }`,
+      `${
+        (e as Error).message
+      }; expected a duration such as 10s, PT10S or { seconds: 10 }`,
     );
   }
 }

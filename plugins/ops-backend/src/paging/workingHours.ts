@@ -1,7 +1,4 @@
-import {
-  WEEKDAYS,
-  WorkingHours,
-} from '@operable/backstage-plugin-ops-common';
+import { WEEKDAYS, WorkingHours } from '@operable/backstage-plugin-ops-common';
 
 /** Monday to Friday, 09:00 to 17:00 UTC: the hours of a team that says nothing. */
 export const DEFAULT_WORKING_HOURS: WorkingHours = {
