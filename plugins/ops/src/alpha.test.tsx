@@ -8,7 +8,10 @@ import {
   mockApis,
   renderTestApp,
 } from '@backstage/frontend-test-utils';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -16,7 +19,8 @@ import { EntityOwnership } from '@operable/backstage-plugin-ops-common';
 import { screen, within } from '@testing-library/react';
 import opsPlugin from './alpha';
 import { OpsClient, opsApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { rootRouteRef, runRouteRef } from './routes';
+import { makeRun, makeRunbookSummary } from './__testUtils__/fixtures';
 
 function entityOfKind(kind: string): Entity {
   return {
@@ -58,7 +62,7 @@ describe('the ops frontend plugin', () => {
     expect(filter(entityOfKind('API'))).toBe(false);
   });
 
-  it('renders the ownership, health and incidents cards on the entity page', async () => {
+  it('renders the ownership, health, incidents and runbooks cards on the entity page', async () => {
     const getOwnership = jest.fn().mockResolvedValue(ownership);
     const getHealth = jest.fn().mockResolvedValue({
       entityRef: 'component:default/checkout',
@@ -68,12 +72,19 @@ describe('the ops frontend plugin', () => {
     const listIncidents = jest
       .fn()
       .mockResolvedValue({ items: [], totalCount: 0 });
+    const getRunbooks = jest.fn().mockResolvedValue({
+      runbooks: [makeRunbookSummary()],
+      problems: [],
+    });
     renderTestApp({
       extensions: [
         createTestEntityPage({ entity: entityOfKind('Component') }),
         entityOpsContent,
+        opsPlugin.getExtension('entity-card:ops/runbooks'),
       ],
-      apis: [[opsApiRef, { getOwnership, getHealth, listIncidents }]],
+      apis: [
+        [opsApiRef, { getOwnership, getHealth, listIncidents, getRunbooks }],
+      ],
     });
 
     // The tab is loaded lazily, which can take a while on a cold start.
@@ -89,6 +100,60 @@ describe('the ops frontend plugin', () => {
     expect(listIncidents).toHaveBeenCalledWith(
       expect.objectContaining({ entityRef: 'component:default/checkout' }),
     );
+    expect(
+      await screen.findByRole('row', { name: 'Restart a stuck worker' }),
+    ).toBeInTheDocument();
+    expect(getRunbooks).toHaveBeenCalledWith('component:default/checkout');
+  });
+
+  it('makes the runbooks card a full-width content card', () => {
+    const tester = createExtensionTester(
+      opsPlugin.getExtension('entity-card:ops/runbooks'),
+    );
+    expect(tester.get(EntityCardBlueprint.dataRefs.type)).toBe('content');
+  });
+
+  it('shows the cards attached to the Ops tab only on the entities they accept', async () => {
+    const systemsOnly = EntityCardBlueprint.make({
+      name: 'systems-only',
+      attachTo: { id: 'entity-content:ops', input: 'cards' },
+      params: {
+        filter: { kind: 'system' },
+        loader: async () => <div>Only on systems</div>,
+      },
+    });
+    const everywhere = EntityCardBlueprint.make({
+      name: 'everywhere',
+      attachTo: { id: 'entity-content:ops', input: 'cards' },
+      params: { loader: async () => <div>On every entity</div> },
+    });
+    renderTestApp({
+      extensions: [
+        createTestEntityPage({ entity: entityOfKind('Component') }),
+        entityOpsContent,
+        systemsOnly,
+        everywhere,
+      ],
+      apis: [
+        [
+          opsApiRef,
+          {
+            getOwnership: async () => ownership,
+            getHealth: async () => ({
+              entityRef: 'component:default/checkout',
+              layers: [],
+              greenButFailing: false,
+            }),
+            listIncidents: async () => ({ items: [], totalCount: 0 }),
+          },
+        ],
+      ],
+    });
+
+    expect(
+      await screen.findByText('On every entity', undefined, { timeout: 10000 }),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Only on systems')).not.toBeInTheDocument();
   });
 
   it('provides the Ops page at /ops with its route ref, for the sidebar', () => {
@@ -97,6 +162,7 @@ describe('the ops frontend plugin', () => {
     expect(tester.get(coreExtensionData.routeRef)).toBe(rootRouteRef);
     expect(tester.get(coreExtensionData.title)).toBe('Ops');
     expect(opsPlugin.routes.root).toBe(rootRouteRef);
+    expect(opsPlugin.routes.run).toBe(runRouteRef);
   });
 
   it('puts the Ops page in the sidebar', async () => {
@@ -155,6 +221,31 @@ describe('the ops frontend plugin', () => {
       ),
     ).toBeInTheDocument();
     expect(getIncident).toHaveBeenCalledWith('inc-1');
+  });
+
+  it('routes to a run below the Ops page', async () => {
+    const getRun = jest.fn().mockResolvedValue({
+      run: makeRun({ id: 'run-1', runbookId: 'restart-worker' }),
+      steps: [],
+    });
+    renderTestApp({
+      extensions: [opsPlugin.getExtension('page:ops')],
+      initialRouteEntries: ['/ops/runs/run-1'],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      apis: [
+        [opsApiRef, { getRun }],
+        mockApis.permission({ authorize: AuthorizeResult.DENY }),
+      ],
+    });
+
+    expect(
+      await screen.findByRole(
+        'heading',
+        { name: 'Run of restart-worker' },
+        { timeout: 10000 },
+      ),
+    ).toBeInTheDocument();
+    expect(getRun).toHaveBeenCalledWith('run-1');
   });
 
   it('provides the OpsApi backed by the OpsClient', () => {

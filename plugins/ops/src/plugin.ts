@@ -7,7 +7,12 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { OpsClient, opsApiRef } from './api';
-import { incidentRouteRef, rootRouteRef, unroutedRouteRef } from './routes';
+import {
+  incidentRouteRef,
+  rootRouteRef,
+  runRouteRef,
+  unroutedRouteRef,
+} from './routes';
 
 /**
  * The Ops plugin for apps on the legacy frontend system. Apps on the new
@@ -28,6 +33,7 @@ export const opsPlugin = createPlugin({
   routes: {
     root: rootRouteRef,
     incident: incidentRouteRef,
+    run: runRouteRef,
     unrouted: unroutedRouteRef,
   },
 });
@@ -92,8 +98,23 @@ export const EntityIncidentsCard = opsPlugin.provide(
 );
 
 /**
- * The Ops page: incidents across entities, the page of each incident and the
- * unrouted signals. Mount it at `/ops` in the app's routes.
+ * The runbooks the ops agent runs for the entity, on their own: versions,
+ * sources, last runs, success rate, circuit breakers and file problems.
+ *
+ * @public
+ */
+export const EntityRunbooksCard = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityRunbooksCard',
+    component: {
+      lazy: () => import('./components/RunbooksCard').then(m => m.RunbooksCard),
+    },
+  }),
+);
+
+/**
+ * The Ops page: incidents across entities, the page of each incident and of
+ * each run, and the unrouted signals. Mount it at `/ops` in the app's routes.
  *
  * @public
  */

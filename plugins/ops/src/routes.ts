@@ -32,3 +32,14 @@ export const unroutedRouteRef = createSubRouteRef({
   parent: rootRouteRef,
   path: '/unrouted',
 });
+
+/**
+ * The page of one run of a runbook, below the Ops page.
+ *
+ * @public
+ */
+export const runRouteRef = createSubRouteRef({
+  id: 'ops/run',
+  parent: rootRouteRef,
+  path: '/runs/:id',
+});

@@ -26,6 +26,8 @@ import {
 import { BlastRadiusGraph } from './BlastRadiusGraph';
 import { BlastRadiusList } from './BlastRadiusList';
 import { IncidentActions, useCanUpdateIncidents } from './IncidentActions';
+import { IncidentPages } from './IncidentPages';
+import { IncidentRuns } from './IncidentRuns';
 import { NoteBox } from './NoteBox';
 import { Timeline } from './Timeline';
 
@@ -88,8 +90,9 @@ const IncidentHeader = (props: {
 };
 
 /**
- * One incident: what it is, who handled it, everything that happened to it
- * and how far it reaches. Refreshed when the backend pushes a change to it.
+ * One incident: what it is, who handled it, the runs of its runbooks,
+ * everything that happened to it, how far it reaches and who was paged.
+ * Refreshed when the backend pushes a change to it.
  */
 export const IncidentPage = () => {
   const { id = '' } = useParams();
@@ -116,26 +119,42 @@ export const IncidentPage = () => {
       <IncidentHeader details={value} onChanged={retry} />
       <Grid container spacing={3}>
         <Grid item xs={12} lg={7}>
-          <InfoCard title="Timeline">
-            <Timeline events={value.timeline} />
-            {canUpdate && (
-              <NoteBox incidentId={value.incident.id} onAdded={retry} />
-            )}
-          </InfoCard>
+          <Box display="flex" flexDirection="column" gridGap={24}>
+            <InfoCard
+              title="Runs"
+              subheader="The runbooks the ops agent ran for this incident, newest first"
+            >
+              <IncidentRuns incident={value.incident} />
+            </InfoCard>
+            <InfoCard title="Timeline">
+              <Timeline events={value.timeline} />
+              {canUpdate && (
+                <NoteBox incidentId={value.incident.id} onAdded={retry} />
+              )}
+            </InfoCard>
+          </Box>
         </Grid>
         <Grid item xs={12} lg={5}>
-          <InfoCard
-            title="Blast radius"
-            subheader="The entities this failure can reach, through catalog relations"
-          >
-            {value.blastRadius.length > 0 && (
-              <BlastRadiusGraph
-                entityRef={value.incident.entityRef}
-                entries={value.blastRadius}
-              />
-            )}
-            <BlastRadiusList entries={value.blastRadius} />
-          </InfoCard>
+          <Box display="flex" flexDirection="column" gridGap={24}>
+            <InfoCard
+              title="Blast radius"
+              subheader="The entities this failure can reach, through catalog relations"
+            >
+              {value.blastRadius.length > 0 && (
+                <BlastRadiusGraph
+                  entityRef={value.incident.entityRef}
+                  entries={value.blastRadius}
+                />
+              )}
+              <BlastRadiusList entries={value.blastRadius} />
+            </InfoCard>
+            <InfoCard
+              title="Pages"
+              subheader="Who was paged, through which channels, and whether off-hours"
+            >
+              <IncidentPages incidentId={value.incident.id} />
+            </InfoCard>
+          </Box>
         </Grid>
       </Grid>
     </>

@@ -1,1 +1,2 @@
-export { OpsContent } from './OpsContent';
+export { OpsContent, OpsTabContent } from './OpsContent';
+export type { OpsTabCard } from './OpsContent';

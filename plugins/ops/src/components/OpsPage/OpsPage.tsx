@@ -2,6 +2,7 @@ import { Route, Routes } from 'react-router-dom';
 import { Content, Header, Page } from '@backstage/core-components';
 import { ReactRouterV6PageRouter } from '@backstage/frontend-adapter-react-router-v6';
 import { IncidentPage } from '../IncidentPage';
+import { RunPage } from '../RunPage';
 import { UnroutedPage } from '../UnroutedPage';
 import { IncidentListPage } from './IncidentListPage';
 import { OpsSections } from './OpsSections';
@@ -24,6 +25,7 @@ const OpsRoutes = () => (
         }
       />
       <Route path="incidents/:id" element={<IncidentPage />} />
+      <Route path="runs/:id" element={<RunPage />} />
       <Route
         path="unrouted"
         element={
@@ -50,7 +52,7 @@ export const NfsOpsPage = () => (
 
 /**
  * The Ops page for the legacy frontend system: incidents across entities,
- * the page of each incident, and the unrouted signals.
+ * the page of each incident and of each run, and the unrouted signals.
  *
  * @public
  */

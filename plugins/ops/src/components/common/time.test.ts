@@ -1,4 +1,4 @@
-import { formatDuration, formatRelative } from './time';
+import { formatDuration, formatElapsed, formatRelative } from './time';
 
 describe('formatRelative', () => {
   const now = Date.parse('2026-03-10T12:00:00Z');
@@ -21,5 +21,17 @@ describe('formatDuration', () => {
     expect(formatDuration(20 * 60000)).toBe('20m');
     expect(formatDuration(3 * 3600000)).toBe('3h');
     expect(formatDuration(90 * 60000)).toBe('1h 30m');
+  });
+});
+
+describe('formatElapsed', () => {
+  it('is as precise as the size of the span needs', () => {
+    expect(formatElapsed(0)).toBe('0 ms');
+    expect(formatElapsed(120.4)).toBe('120 ms');
+    expect(formatElapsed(4270)).toBe('4.2 s');
+    expect(formatElapsed(59_999)).toBe('59.9 s');
+    expect(formatElapsed(200_000)).toBe('3m 20s');
+    expect(formatElapsed(180_000)).toBe('3m');
+    expect(formatElapsed(65 * 60_000)).toBe('1h 5m');
   });
 });

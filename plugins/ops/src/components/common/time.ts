@@ -47,3 +47,22 @@ export function formatDuration(ms: number): string {
   const rest = minutes % 60;
   return rest === 0 ? `${hours}h` : `${hours}h ${rest}m`;
 }
+
+/**
+ * A short span such as a step or a run takes, to the precision that matters
+ * at its size: "120 ms", "4.2 s", "3m 20s", "1h 5m".
+ */
+export function formatElapsed(ms: number): string {
+  if (ms < 1000) {
+    return `${Math.max(0, Math.round(ms))} ms`;
+  }
+  if (ms < 60_000) {
+    return `${(Math.floor(ms / 100) / 10).toFixed(1)} s`;
+  }
+  if (ms < 3_600_000) {
+    const minutes = Math.floor(ms / 60_000);
+    const seconds = Math.floor((ms % 60_000) / 1000);
+    return seconds === 0 ? `${minutes}m` : `${minutes}m ${seconds}s`;
+  }
+  return formatDuration(ms);
+}
