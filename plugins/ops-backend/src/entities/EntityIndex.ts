@@ -25,6 +25,8 @@ export interface IndexedEntity {
   title?: string;
   owner?: string;
   type?: string;
+  /** `spec.system` as a full ref (`system:default/checkout`), if set. */
+  system?: string;
   substrate: boolean;
   /** The parsed `operable.dev/alert-selector`, if valid. */
   selector?: LabelMatcher[];
@@ -73,6 +75,7 @@ export function indexEntity(
     title: entity.metadata.title,
     owner: safeRef(entity.spec?.owner, 'group', namespace),
     type,
+    system: safeRef(entity.spec?.system, 'system', namespace),
     substrate:
       annotations[ANNOTATION_SUBSTRATE] === 'true' ||
       (type !== undefined && substrateTypes.includes(type)),
