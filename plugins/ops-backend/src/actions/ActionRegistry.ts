@@ -180,20 +180,20 @@ export class ActionRegistry {
           )
         : undefined;
     const signal = AbortSignal.any([context.signal, timeout.signal]);
+    const stopped = () =>
+      timeout.signal.aborted
+        ? (timeout.signal.reason as ActionTimeoutError)
+        : new ActionAbortedError(
+            `Action ${action.id} was aborted: ${abortReason(context.signal)}`,
+          );
     try {
+      if (signal.aborted) throw stopped();
       const output = await raceAbort(
         Promise.resolve().then(() =>
           action.handler({ ...context, signal, input: parsed.data }),
         ),
         signal,
-        () =>
-          timeout.signal.aborted
-            ? (timeout.signal.reason as ActionTimeoutError)
-            : new ActionAbortedError(
-                `Action ${action.id} was aborted: ${abortReason(
-                  context.signal,
-                )}`,
-              ),
+        stopped,
       );
       if (!action.schema.output) return output;
       const checked = await action.schema.output.safeParseAsync(output);
