@@ -36,5 +36,28 @@ export interface Config {
        */
       architectGroup?: string;
     };
+    /** The ops agent that runs runbooks for routine incidents. */
+    agent?: {
+      /**
+       * How long a replica holds a run without renewing its claim; a run
+       * whose replica died is taken over by another after this. Renewed every
+       * third of it. Default `15s`.
+       */
+      leaseDuration?: string | { [unit: string]: number };
+      /** How many runs one replica executes at once; more wait. Default 50. */
+      maxConcurrentRuns?: number;
+      /**
+       * Values runbook steps may use as `${{ secrets.NAME }}`, e.g. tokens for
+       * admin endpoints. They are redacted from every recorded input and
+       * output.
+       * @visibility secret
+       */
+      secrets?: { [name: string]: string };
+    };
+    /** Runbooks: YAML files, one runbook each. */
+    runbooks?: {
+      /** How often every runbook file is read again. Default `5m`. */
+      refreshInterval?: string | { [unit: string]: number };
+    };
   };
 }

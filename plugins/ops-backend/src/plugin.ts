@@ -3,12 +3,26 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { opsPermissions } from '@operable/backstage-plugin-ops-common';
+import {
+  OpsAction,
+  opsActionsExtensionPoint,
+} from '@operable/backstage-plugin-ops-node';
+import {
+  ActionRegistry,
+  createBuiltinActions,
+  NotificationsOwnerNotifier,
+  readAgentHttpConfig,
+  redactSecrets,
+} from './actions';
+import { AgentService, RunbookOverview } from './agent';
 import { readOpsConfig } from './config';
 import {
   DatabaseHealthStore,
   DatabaseIncidentStore,
+  DatabaseRunStore,
   DatabaseSignalStore,
   migrateOpsDatabase,
 } from './database';
@@ -16,7 +30,13 @@ import { CatalogEntityIndex } from './entities';
 import { HealthService, SloSource } from './health';
 import { IncidentService } from './incidents';
 import { IngestService, SignalProcessor } from './ingest';
+import { DatabasePageStore, PagingService, readPagingConfig } from './paging';
 import { SignalsOpsPush } from './push';
+import {
+  evaluateConditions,
+  renderTemplates,
+  RunbookRegistry,
+} from './runbooks';
 import { createRouter } from './service';
 
 /**
@@ -27,6 +47,12 @@ import { createRouter } from './service';
 export const opsPlugin = createBackendPlugin({
   pluginId: 'ops',
   register(env) {
+    const moduleActions: OpsAction[] = [];
+    env.registerExtensionPoint(opsActionsExtensionPoint, {
+      addActions(...actions) {
+        moduleActions.push(...actions);
+      },
+    });
     env.registerInit({
       deps: {
         auth: coreServices.auth,
@@ -41,6 +67,8 @@ export const opsPlugin = createBackendPlugin({
         urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
         signalsService: signalsServiceRef,
+        notifications: notificationService,
+        lifecycle: coreServices.lifecycle,
       },
       async init(deps) {
         const { config, database, httpRouter, logger, scheduler } = deps;
@@ -87,6 +115,107 @@ export const opsPlugin = createBackendPlugin({
           push,
         });
 
+        // The ops agent: runbooks, actions, runs; paging by blast radius.
+        const runbooks = new RunbookRegistry({
+          paths: config.getOptionalStringArray('ops.runbooks.paths') ?? [],
+          urlReader: deps.urlReader,
+          entities,
+          logger,
+        });
+        const actions = new ActionRegistry();
+        actions.add(
+          ...createBuiltinActions({
+            http: readAgentHttpConfig(config),
+            signals,
+            health,
+            notes: incidents,
+            owners: new NotificationsOwnerNotifier(deps.notifications),
+          }),
+          ...moduleActions,
+        );
+        const runs = new DatabaseRunStore(db);
+        const secrets = opsConfig.agent.secrets;
+        const agent = new AgentService({
+          runs,
+          runbooks: { get: id => runbooks.get(id)?.runbook },
+          actions: {
+            get: id => actions.get(id),
+            execute: (id, input, context) =>
+              actions.execute(id, input, context),
+          },
+          templates: {
+            render: (value, context) => renderTemplates(value, context),
+            check: (conditions, context) =>
+              evaluateConditions(conditions, context),
+          },
+          incidents,
+          entity: async entityRef =>
+            (await deps.catalog.getEntityByRef(entityRef, {
+              credentials: await deps.auth.getOwnServiceCredentials(),
+            })) ?? undefined,
+          agentOf: async entityRef =>
+            (await entities.get()).get(entityRef)?.opsAgent,
+          health,
+          push,
+          logger: logger.child({ capability: 'agent' }),
+          redact: value => redactSecrets(value, secrets),
+          secrets,
+          leaseMs: opsConfig.agent.leaseMs,
+          maxConcurrentRuns: opsConfig.agent.maxConcurrentRuns,
+        });
+        const pages = new DatabasePageStore(db);
+        const paging = new PagingService({
+          store: pages,
+          incidents: incidentStore,
+          entities,
+          notifications: deps.notifications,
+          push,
+          logger: logger.child({ capability: 'paging' }),
+          escalation: opsConfig.escalation,
+          config: readPagingConfig(config),
+        });
+        incidents.setRunbookMatcher(failure => {
+          if (!failure.entity) return undefined;
+          const loaded = runbooks.match({
+            entity: failure.entity,
+            incident: failure,
+            tierWithoutRunbook: failure.tierWithoutRunbook,
+          });
+          return loaded
+            ? { id: loaded.runbook.id, title: loaded.runbook.title }
+            : undefined;
+        });
+        incidents.addListener(agent);
+        incidents.addListener(paging);
+        await runbooks.refresh().catch(error =>
+          logger.error(`Could not load the runbooks: ${error}`),
+        );
+        deps.lifecycle.addShutdownHook(() => agent.stop());
+
+        await scheduler.scheduleTask({
+          id: 'ops-runbooks-refresh',
+          frequency: { milliseconds: opsConfig.runbooks.refreshIntervalMs },
+          timeout: { minutes: 5 },
+          initialDelay: { milliseconds: opsConfig.runbooks.refreshIntervalMs },
+          scope: 'local',
+          fn: async () => {
+            await runbooks.refresh();
+            push.publish({ type: 'runbooks' });
+          },
+        });
+        // Runs start the moment their incident is tiered; this sweep takes
+        // over what a replica that died left behind, on every replica.
+        await scheduler.scheduleTask({
+          id: 'ops-agent-sweep',
+          frequency: { seconds: 5 },
+          timeout: { minutes: 1 },
+          initialDelay: { seconds: 5 },
+          scope: 'local',
+          fn: async () => {
+            await agent.sweep();
+          },
+        });
+
         // Signals are processed as soon as they are committed; this sweep
         // routes what waited for an entity that now exists, picks up what a
         // stopped replica left, and re-evaluates health, since a stalled
@@ -115,6 +244,10 @@ export const opsPlugin = createBackendPlugin({
             entities,
             incidents,
             health,
+            agent,
+            runbooks: new RunbookOverview({ source: runbooks, runs, push }),
+            pages,
+            actions,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

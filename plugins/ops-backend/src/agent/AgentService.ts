@@ -17,7 +17,13 @@ import { OpsActionContext } from '@operable/backstage-plugin-ops-node';
 import { randomUUID } from 'node:crypto';
 import { IncidentListener, IncidentService, TierChange } from '../incidents';
 import { OpsPush } from '../push';
-import { RunClaim, RunStore, StoredRun, breakerState } from './RunStore';
+import {
+  breakerState,
+  RunClaim,
+  RunFilter,
+  RunStore,
+  StoredRun,
+} from './RunStore';
 
 /** The actions the agent runs steps with (the action registry). */
 export interface AgentActions {
@@ -298,6 +304,10 @@ export class AgentService implements IncidentListener {
     return publicRun(run);
   }
 
+  list(filter: RunFilter): Promise<{ items: Run[]; totalCount: number }> {
+    return this.options.runs.list(filter);
+  }
+
   async details(id: string): Promise<RunDetails> {
     const run = await this.options.runs.get(id);
     if (!run) throw new NotFoundError(`No run with id ${id}`);
@@ -378,6 +388,7 @@ export class AgentService implements IncidentListener {
           this.options.logger.warn(`Could not renew the lease of run ${id}: ${error}`),
         );
     }, Math.max(50, Math.floor(this.leaseMs / 3)));
+    renewal.unref?.();
     try {
       await this.runClaimed(claim, controller.signal);
     } finally {

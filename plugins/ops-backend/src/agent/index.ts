@@ -16,3 +16,5 @@ export type {
   StepStart,
   StoredRun,
 } from './RunStore';
+export { RunbookOverview } from './RunbookOverview';
+export type { RunbookSource } from './RunbookOverview';

@@ -14,6 +14,30 @@ export interface OpsConfig {
     reopenWindowMs: number;
     correlationWindowMs: number;
   };
+  agent: {
+    leaseMs: number;
+    maxConcurrentRuns: number;
+    secrets: Record<string, string>;
+  };
+  runbooks: {
+    refreshIntervalMs: number;
+  };
+}
+
+function readSecrets(config: RootConfigService): Record<string, string> {
+  const key = 'ops.agent.secrets';
+  const section = config.getOptionalConfig(key);
+  if (!section) return {};
+  const secrets: Record<string, string> = {};
+  for (const name of section.keys()) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new Error(
+        `Invalid config at '${key}.${name}': a secret's name is letters, digits and "_", so that templates can name it as secrets.${name}`,
+      );
+    }
+    secrets[name] = section.getString(name);
+  }
+  return secrets;
 }
 
 function readDurationMs(
@@ -71,5 +95,36 @@ export function readOpsConfig(config: RootConfigService): OpsConfig {
         30 * 60_000,
       ),
     },
+    agent: {
+      leaseMs: readDurationMs(config, 'ops.agent.leaseDuration', 15_000),
+      maxConcurrentRuns: readPositiveInt(
+        config,
+        'ops.agent.maxConcurrentRuns',
+        50,
+      ),
+      secrets: readSecrets(config),
+    },
+    runbooks: {
+      refreshIntervalMs: readDurationMs(
+        config,
+        'ops.runbooks.refreshInterval',
+        5 * 60_000,
+      ),
+    },
   };
+}
+
+function readPositiveInt(
+  config: RootConfigService,
+  key: string,
+  defaultValue: number,
+): number {
+  const value = config.getOptionalNumber(key);
+  if (value === undefined) return defaultValue;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(
+      `Invalid config at '${key}': ${value} is not a positive whole number`,
+    );
+  }
+  return value;
 }

@@ -2,7 +2,8 @@ import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EntityIndex, indexEntity } from './EntityIndex';
 
-const KINDS = ['component', 'resource', 'system', 'api', 'domain'];
+// Groups too: paging reads their working hours, and they own what fails.
+const KINDS = ['component', 'resource', 'system', 'api', 'domain', 'group'];
 
 /**
  * Keeps an EntityIndex of the catalog fresh: loaded at first use, reloaded on

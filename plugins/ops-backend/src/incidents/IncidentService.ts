@@ -9,7 +9,7 @@ import {
   Tier,
   TimelineEvent,
 } from '@operable/backstage-plugin-ops-common';
-import { CatalogEntityIndex, EntityIndex } from '../entities';
+import { CatalogEntityIndex, EntityIndex, IndexedEntity } from '../entities';
 import { OpsPush } from '../push';
 import {
   IncidentFilter,
@@ -25,6 +25,8 @@ import { RunbookRef, tierFor } from './tiering';
  */
 export type RunbookMatcher = (failure: {
   entityRef: string;
+  /** The failing entity as the index knows it, when it does. */
+  entity?: IndexedEntity;
   layer: Layer;
   name: string;
   labels: Record<string, string>;
@@ -57,6 +59,7 @@ export class IncidentService {
   /** Per incident: when its last signal entry was written, and repeats since. */
   private readonly lastEntry = new Map<string, { at: number; folded: number }>();
   private readonly listeners: IncidentListener[] = [];
+  private readonly pendingNotifications = new Set<Promise<void>>();
   private runbookMatcher?: RunbookMatcher;
 
   constructor(private readonly options: IncidentServiceOptions) {
@@ -73,25 +76,38 @@ export class IncidentService {
     this.runbookMatcher = matcher;
   }
 
-  private notifyTiered(incident: Incident, change: TierChange): Promise<void> {
-    return this.notify(l => l.onTiered?.(incident, change));
+  private notifyTiered(incident: Incident, change: TierChange): void {
+    this.notify(l => l.onTiered?.(incident, change));
   }
 
-  private notifyResolved(incident: Incident): Promise<void> {
-    return this.notify(l => l.onResolved?.(incident));
+  private notifyResolved(incident: Incident): void {
+    this.notify(l => l.onResolved?.(incident));
   }
 
-  private async notify(
+  /**
+   * Listeners hear of a change after it is stored, without holding up the
+   * signals behind it: a page may wait on PagerDuty, a run on its target.
+   */
+  private notify(
     call: (listener: IncidentListener) => Promise<void> | undefined,
-  ): Promise<void> {
+  ): void {
     for (const listener of this.listeners) {
-      try {
-        await call(listener);
-      } catch (error) {
-        // The change is stored; a listener's failure must not undo it or
-        // keep the others from hearing of it.
-        this.options.logger.error(`An incident listener failed: ${error}`);
-      }
+      const pending = Promise.resolve()
+        .then(() => call(listener))
+        .catch(error => {
+          // The change is stored; a listener's failure must not undo it or
+          // keep the others from hearing of it.
+          this.options.logger.error(`An incident listener failed: ${error}`);
+        })
+        .finally(() => this.pendingNotifications.delete(pending));
+      this.pendingNotifications.add(pending);
+    }
+  }
+
+  /** Waits until every listener has handled what it was told (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.pendingNotifications.size > 0) {
+      await Promise.all([...this.pendingNotifications]);
     }
   }
 
@@ -185,7 +201,7 @@ export class IncidentService {
         at: new Date(signal.observedAt),
       });
       this.pushIncident(resolved);
-      await this.notifyResolved(resolved);
+      this.notifyResolved(resolved);
       return resolved;
     }
     if (action === 'acknowledge') {
@@ -248,7 +264,11 @@ export class IncidentService {
       {
         entityRef: failure.entityRef,
         runbookFor: tierWithoutRunbook =>
-          this.runbookMatcher?.({ ...failure, tierWithoutRunbook }),
+          this.runbookMatcher?.({
+            ...failure,
+            entity: entities.get(failure.entityRef),
+            tierWithoutRunbook,
+          }),
         failingEntityRefs: failing,
       },
       entities,
@@ -291,7 +311,7 @@ export class IncidentService {
       );
     }
     this.pushIncident(current);
-    await this.notifyTiered(current, {
+    this.notifyTiered(current, {
       event: outcome,
       reason: decision.reason,
       ...(decision.runbook ? { runbookId: decision.runbook.id } : {}),
@@ -330,7 +350,7 @@ export class IncidentService {
       { message: `Escalated to ${decision.tier}: ${reason}` },
     );
     this.pushIncident(escalated);
-    await this.notifyTiered(escalated, {
+    this.notifyTiered(escalated, {
       event: 'retiered',
       previousTier: 'routine',
       reason,
@@ -360,7 +380,7 @@ export class IncidentService {
         actor: agent,
         message,
       });
-      await this.notifyResolved(healed);
+      this.notifyResolved(healed);
     }
     this.pushIncident(healed);
     return healed;
@@ -397,7 +417,7 @@ export class IncidentService {
       message,
     });
     this.pushIncident(resolved);
-    await this.notifyResolved(resolved);
+    this.notifyResolved(resolved);
     return resolved;
   }
 
@@ -425,7 +445,7 @@ export class IncidentService {
         { message: `Tiered ${decision.tier}: ${decision.reason}`, at },
       );
       this.pushIncident(retiered);
-      await this.notifyTiered(retiered, {
+      this.notifyTiered(retiered, {
         event: 'retiered',
         previousTier: other.tier,
         reason: decision.reason,
@@ -478,7 +498,7 @@ export class IncidentService {
       message: message || `Resolved by ${actor}`,
     });
     this.pushIncident(incident);
-    await this.notifyResolved(incident);
+    this.notifyResolved(incident);
     return incident;
   }
 

@@ -10,15 +10,23 @@ import {
   BasicPermission,
 } from '@backstage/plugin-permission-common';
 import {
+  ActionDescription,
   EntityHealth,
+  Page,
   INCIDENT_STATUSES,
   IngestResult,
   opsHealthReadPermission,
   opsIncidentReadPermission,
   opsIncidentUpdatePermission,
+  opsRunApprovePermission,
+  opsRunbookReadPermission,
+  opsRunbookRefreshPermission,
+  opsRunCancelPermission,
+  opsRunExecutePermission,
   opsUnroutedReadPermission,
   opsUnroutedRoutePermission,
   parseLabelSelector,
+  RUN_STATUSES,
   matchesLabels,
   TIERS,
 } from '@operable/backstage-plugin-ops-common';
@@ -28,6 +36,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { OpsConfig } from '../config';
 import { CatalogEntityIndex } from '../entities';
+import { AgentService, RunbookOverview } from '../agent';
 import { IncidentService } from '../incidents';
 import {
   BodyShapeError,
@@ -59,6 +68,23 @@ export interface RouterOptions {
   entities: CatalogEntityIndex;
   incidents: IncidentService;
   health: HealthReader;
+  agent: AgentService;
+  runbooks: RunbookOverview;
+  pages: PageReader;
+  actions: { list(): ActionDescription[] };
+}
+
+/** Reads the pages sent for incidents. */
+export interface PageReader {
+  listPages(filter: {
+    incidentId?: string;
+    recipient?: string;
+    from?: Date;
+    to?: Date;
+    offHours?: boolean;
+    limit: number;
+    offset: number;
+  }): Promise<{ items: Page[]; totalCount: number }>;
 }
 
 /** The largest body an ingestion endpoint takes. */
@@ -74,6 +100,33 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).optional(),
   offset: z.coerce.number().int().min(0).optional(),
 });
+
+const runsQuery = z.object({
+  incidentId: z.string().min(1).optional(),
+  entityRef: z.string().min(1).optional(),
+  runbookId: z.string().min(1).optional(),
+  status: z.array(z.enum(RUN_STATUSES)).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  offset: z.coerce.number().int().min(0).optional(),
+});
+
+const pagesQuery = z.object({
+  incidentId: z.string().min(1).optional(),
+  recipient: z.string().min(1).optional(),
+  from: z.string().datetime({ offset: true }).optional(),
+  to: z.string().datetime({ offset: true }).optional(),
+  offHours: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  offset: z.coerce.number().int().min(0).optional(),
+});
+
+const runBody = z
+  .object({
+    incidentId: z.string().min(1),
+    runbookId: z.string().min(1),
+    dryRun: z.boolean(),
+  })
+  .strict();
 
 const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).optional(),
@@ -93,13 +146,17 @@ const routeBody = z
   })
   .strict();
 
-/** Query values as arrays, so that `?tier=a&tier=b` and `?tier=a` read alike. */
-function asArrays(query: express.Request['query']) {
+/**
+ * Query values as arrays, so that `?tier=a&tier=b` and `?tier=a` read alike;
+ * the keys in `single` stay single values.
+ */
+function asArrays(
+  query: express.Request['query'],
+  single: string[] = ['limit', 'offset', 'from', 'to'],
+) {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(query)) {
-    out[key] = ['limit', 'offset', 'from', 'to'].includes(key)
-      ? value
-      : ([] as unknown[]).concat(value);
+    out[key] = single.includes(key) ? value : ([] as unknown[]).concat(value);
   }
   return out;
 }
@@ -385,6 +442,110 @@ export async function createRouter(
     const routed = await options.signals.route(ids, entity.ref);
     options.processor.kick();
     res.json({ routed });
+  });
+
+  // The ops agent: runbooks, runs, pages and actions.
+  router.get('/runbooks', async (req, res) => {
+    await authorize(req, opsRunbookReadPermission);
+    const q = parseOrThrow(
+      z.object({ entityRef: z.string().min(1) }).strict(),
+      req.query,
+      'query',
+    );
+    const index = await options.entities.get();
+    const entity = index.resolve(q.entityRef);
+    if (!entity) throw new NotFoundError(`No entity ${q.entityRef}`);
+    res.json(await options.runbooks.forEntity(entity.ref));
+  });
+
+  router.get('/runbooks/problems', async (req, res) => {
+    await authorize(req, opsRunbookReadPermission);
+    res.json({ problems: options.runbooks.problems() });
+  });
+
+  router.post('/runbooks/refresh', async (req, res) => {
+    await authorize(req, opsRunbookRefreshPermission);
+    res.json(await options.runbooks.refresh());
+  });
+
+  router.get('/runs', async (req, res) => {
+    await authorize(req, opsRunbookReadPermission);
+    const q = parseOrThrow(
+      runsQuery,
+      asArrays(req.query, [
+        'limit',
+        'offset',
+        'incidentId',
+        'entityRef',
+        'runbookId',
+      ]),
+      'query',
+    );
+    res.json(
+      await options.agent.list({
+        incidentId: q.incidentId,
+        entityRef: q.entityRef?.toLocaleLowerCase('en-US'),
+        runbookId: q.runbookId,
+        statuses: q.status,
+        limit: q.limit ?? 50,
+        offset: q.offset ?? 0,
+      }),
+    );
+  });
+
+  router.get('/runs/:id', async (req, res) => {
+    await authorize(req, opsRunbookReadPermission);
+    res.json(await options.agent.details(req.params.id));
+  });
+
+  router.post('/runs', jsonBody, async (req, res) => {
+    const credentials = await authorize(req, opsRunExecutePermission);
+    const body = parseOrThrow(runBody, req.body, 'body');
+    res.status(201).json(
+      await options.agent.startByHand(body.incidentId, body.runbookId, {
+        dryRun: body.dryRun,
+        requestedBy: actorOf(credentials),
+      }),
+    );
+  });
+
+  for (const [verb, permission] of [
+    ['approve', opsRunApprovePermission],
+    ['reject', opsRunApprovePermission],
+    ['cancel', opsRunCancelPermission],
+  ] as const) {
+    router.post(`/runs/:id/${verb}`, jsonBody, async (req, res) => {
+      const credentials = await authorize(req, permission);
+      const body = parseOrThrow(messageBody, req.body ?? {}, 'body');
+      res.json(
+        await options.agent[verb](
+          req.params.id,
+          actorOf(credentials),
+          body.message,
+        ),
+      );
+    });
+  }
+
+  router.get('/pages', async (req, res) => {
+    await authorize(req, opsIncidentReadPermission);
+    const q = parseOrThrow(pagesQuery, req.query, 'query');
+    res.json(
+      await options.pages.listPages({
+        incidentId: q.incidentId,
+        recipient: q.recipient?.toLocaleLowerCase('en-US'),
+        from: q.from ? new Date(q.from) : undefined,
+        to: q.to ? new Date(q.to) : undefined,
+        offHours: q.offHours === undefined ? undefined : q.offHours === 'true',
+        limit: q.limit ?? 50,
+        offset: q.offset ?? 0,
+      }),
+    );
+  });
+
+  router.get('/actions', async (req, res) => {
+    await authorize(req, opsRunbookReadPermission);
+    res.json({ actions: options.actions.list() });
   });
 
   // Body-parser errors as clear 4xx answers.

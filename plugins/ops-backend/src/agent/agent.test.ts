@@ -1,0 +1,491 @@
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  notificationService,
+  NotificationSendOptions,
+} from '@backstage/plugin-notifications-node';
+import { createServer, IncomingMessage, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { opsPlugin } from '../plugin';
+
+// The ops agent inside the real plugin: an alert tiered routine starts a run
+// at once, whose remediation calls a real HTTP target on 127.0.0.1; the
+// alert resolving verifies it and the incident ends self-healed with no page.
+// Failures, breakers, approvals and dry runs escalate or describe as the
+// issue says.
+
+jest.setTimeout(60_000);
+
+/** A remediation target: records every request, answers what the test says. */
+class Target {
+  readonly requests: Array<{
+    method: string;
+    url: string;
+    idempotencyKey?: string;
+  }> = [];
+  status = 200;
+  private server?: Server;
+
+  async start(): Promise<string> {
+    this.server = createServer((req: IncomingMessage, res) => {
+      this.requests.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        idempotencyKey: req.headers['idempotency-key'] as string | undefined,
+      });
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(this.status, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ cleared: this.status < 300 }));
+      });
+    });
+    await new Promise<void>(r => this.server!.listen(0, '127.0.0.1', r));
+    return `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  stop() {
+    return new Promise(r => this.server?.close(r));
+  }
+}
+
+function component(name: string, annotations: Record<string, string> = {}): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default', annotations },
+    spec: { type: 'service', owner: 'group:default/payments', lifecycle: 'production' },
+  };
+}
+
+const entities: Entity[] = [
+  component('checkout-api', {
+    'operable.dev/ops-agent': 'component:default/checkout-agent',
+    'operable.dev/alert-selector': 'service=checkout-api',
+  }),
+  component('payment-service', {
+    'operable.dev/ops-agent': 'component:default/checkout-agent',
+    'operable.dev/alert-selector': 'service=payment-service',
+  }),
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'checkout-agent', namespace: 'default' },
+    spec: { type: 'ops-agent', owner: 'group:default/payments', lifecycle: 'production' },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'payments', namespace: 'default' },
+    spec: { type: 'team', children: [] },
+  },
+];
+
+function runbookYaml(options: {
+  id: string;
+  service: string;
+  approval?: 'none' | 'required';
+  breakerFailures?: number;
+  verify?: string;
+}) {
+  return [
+    `id: ${options.id}`,
+    `title: Clear the faults of ${options.service}`,
+    'owner: group:default/payments',
+    'version: 1',
+    'lifecycle: active',
+    'match:',
+    '  signals: [HighErrorRate]',
+    '  entity:',
+    `    ref: [component:default/${options.service}]`,
+    'diagnostics:',
+    '  - id: health',
+    '    action: http:check',
+    '    input:',
+    '      url: http://${{ incident.labels.instance }}/healthz',
+    'remediation:',
+    '  - id: clear',
+    '    action: http:request',
+    '    input:',
+    '      method: DELETE',
+    '      url: http://${{ incident.labels.instance }}/admin/faults',
+    '      headers:',
+    '        Authorization: Bearer ${{ secrets.ADMIN_TOKEN }}',
+    'verify:',
+    '  until: resolved',
+    `  timeout: ${options.verify ?? '20s'}`,
+    'limits:',
+    '  maxRunsPerHour: 10',
+    '  circuitBreaker:',
+    `    failures: ${options.breakerFailures ?? 3}`,
+    `approval: ${options.approval ?? 'none'}`,
+    '',
+  ].join('\n');
+}
+
+const sent: NotificationSendOptions[] = [];
+const capturingNotifications = createServiceFactory({
+  service: notificationService,
+  deps: {},
+  factory: () => ({
+    async send(options: NotificationSendOptions) {
+      sent.push(options);
+    },
+  }),
+});
+
+const user = () => ({ Authorization: mockCredentials.user.header() });
+const sender = () => ({ Authorization: mockCredentials.service.header() });
+
+async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 50));
+  }
+}
+
+function alert(
+  status: 'firing' | 'resolved',
+  instance: string,
+  service = 'checkout-api',
+  fingerprint = `${service}-high-error-rate`,
+) {
+  return {
+    version: '4',
+    groupKey: '{}:{alertname="HighErrorRate"}',
+    truncatedAlerts: 0,
+    status,
+    receiver: 'operable',
+    groupLabels: { alertname: 'HighErrorRate' },
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager.local',
+    alerts: [
+      {
+        status,
+        labels: { alertname: 'HighErrorRate', service, severity: 'critical', instance },
+        annotations: { summary: '5xx above 5%' },
+        startsAt: new Date(Date.now() - 60_000).toISOString(),
+        endsAt: status === 'resolved' ? new Date().toISOString() : '0001-01-01T00:00:00Z',
+        generatorURL: 'http://prometheus.local/graph',
+        fingerprint,
+      },
+    ],
+  };
+}
+
+describe('the ops agent', () => {
+  const target = new Target();
+  let instance = '';
+  let dir = '';
+
+  beforeAll(async () => {
+    instance = await target.start();
+  });
+  afterAll(() => target.stop());
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'operable-agent-'));
+    target.requests.length = 0;
+    target.status = 200;
+    sent.length = 0;
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function start(options: { deny?: boolean } = {}) {
+    const { server } = await startTestBackend({
+      features: [
+        opsPlugin,
+        catalogServiceMock.factory({ entities }),
+        capturingNotifications,
+        mockServices.rootConfig.factory({
+          data: {
+            backend: { baseUrl: 'http://localhost:7007' },
+            app: { baseUrl: 'http://localhost:3000' },
+            ops: {
+              runbooks: { paths: [dir] },
+              agent: {
+                http: { allowedHosts: [instance] },
+                secrets: { ADMIN_TOKEN: 'sekret-admin-token' },
+              },
+            },
+          },
+        }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+        ...(options.deny
+          ? [mockServices.permissions.factory({ result: AuthorizeResult.DENY })]
+          : []),
+      ],
+    });
+    return server;
+  }
+
+  async function incidentOf(server: any, service = 'checkout-api') {
+    return eventually(`an incident on ${service}`, async () => {
+      const res = await request(server)
+        .get('/api/ops/incidents')
+        .query({ entityRef: `component:default/${service}` })
+        .set(user());
+      return res.body.items?.[0];
+    });
+  }
+
+  async function runsOf(server: any, incidentId: string) {
+    const res = await request(server)
+      .get('/api/ops/runs')
+      .query({ incidentId })
+      .set(user());
+    expect(res.status).toBe(200);
+    return res.body.items as Array<{ id: string; status: string; reason?: string }>;
+  }
+
+  it('heals a routine incident: diagnose, remediate once, verify, resolve as self-healed, page no one', async () => {
+    writeFileSync(join(dir, 'clear.yaml'), runbookYaml({ id: 'clear-checkout', service: 'checkout-api' }));
+    const server = await start();
+    await request(server).post('/api/ops/ingest/alertmanager').set(sender()).send(alert('firing', instance)).expect(200);
+
+    const incident = await incidentOf(server);
+    expect(incident.tier).toBe('routine');
+    const remediation = await eventually('the remediation call', async () =>
+      target.requests.find(r => r.method === 'DELETE'),
+    );
+    expect(remediation.url).toBe('/admin/faults');
+    const [run] = await runsOf(server, incident.id);
+    expect(remediation.idempotencyKey).toBe(`${run.id}:clear`);
+    // The diagnostic ran first.
+    expect(target.requests[0]).toMatchObject({ method: 'GET', url: '/healthz' });
+
+    // The failure stops: the alert resolves, which verifies the run.
+    await request(server).post('/api/ops/ingest/alertmanager').set(sender()).send(alert('resolved', instance)).expect(200);
+    const done = await eventually('the run to succeed', async () => {
+      const res = await request(server).get(`/api/ops/runs/${run.id}`).set(user());
+      return res.body.run.status === 'succeeded' ? res.body : undefined;
+    });
+    expect(done.steps.map((s: any) => [s.phase, s.stepId, s.status])).toEqual([
+      ['diagnostics', 'health', 'succeeded'],
+      ['remediation', 'clear', 'succeeded'],
+      ['verify', 'verify', 'succeeded'],
+    ]);
+    const clear = done.steps[1];
+    expect(clear.input.headers.Authorization).not.toContain('sekret-admin-token');
+    expect(JSON.stringify(done)).not.toContain('sekret-admin-token');
+
+    const details = await eventually('the self-healed incident', async () => {
+      const res = await request(server).get(`/api/ops/incidents/${incident.id}`).set(user());
+      return res.body.incident.resolvedBy === 'component:default/checkout-agent' ? res.body : undefined;
+    });
+    expect(details.incident.status).toBe('resolved');
+    const messages = details.timeline.map((e: any) => e.message).join('\n');
+    expect(messages).toMatch(/Run of runbook clear-checkout .* started/);
+    expect(messages).toMatch(/Remediation clear \(http:request\) succeeded/);
+    expect(messages).toMatch(/Self-healed by component:default\/checkout-agent/);
+    expect(target.requests.filter(r => r.method === 'DELETE')).toHaveLength(1);
+    expect(sent).toEqual([]);
+    const pages = await request(server).get('/api/ops/pages').query({ incidentId: incident.id }).set(user());
+    expect(pages.body.totalCount).toBe(0);
+  });
+
+  it('escalates a failed remediation as novel and pages the builder', async () => {
+    writeFileSync(join(dir, 'clear.yaml'), runbookYaml({ id: 'clear-checkout', service: 'checkout-api' }));
+    target.status = 500;
+    const server = await start();
+    await request(server).post('/api/ops/ingest/alertmanager').set(sender()).send(alert('firing', instance)).expect(200);
+    const incident = await incidentOf(server);
+    const escalated = await eventually('the escalation', async () => {
+      const res = await request(server).get(`/api/ops/incidents/${incident.id}`).set(user());
+      return res.body.incident.tier === 'novel' ? res.body : undefined;
+    });
+    expect(escalated.timeline.map((e: any) => e.message).join('\n')).toMatch(
+      /Escalated to novel: runbook clear-checkout failed: step clear \(http:request\) failed/,
+    );
+    const [run] = await runsOf(server, incident.id);
+    expect(run.status).toBe('failed');
+    await eventually('the page', async () => (sent.length > 0 ? sent : undefined));
+    expect(sent[0].recipients).toEqual({ type: 'entity', entityRef: ['group:default/payments'] });
+    expect(sent[0].payload.link).toContain(`/ops/incidents/${incident.id}`);
+    const pages = await eventually('the stored page', async () => {
+      const res = await request(server).get('/api/ops/pages').query({ incidentId: incident.id }).set(user());
+      return res.body.totalCount === 1 ? res.body : undefined;
+    });
+    expect(pages.items[0]).toMatchObject({ audience: 'builder', recipients: ['group:default/payments'] });
+  });
+
+  it('trips the circuit breaker and escalates the next incident without running', async () => {
+    writeFileSync(
+      join(dir, 'clear.yaml'),
+      runbookYaml({ id: 'clear-checkout', service: 'checkout-api', breakerFailures: 1 }),
+    );
+    target.status = 503;
+    const server = await start();
+    await request(server).post('/api/ops/ingest/alertmanager').set(sender()).send(alert('firing', instance)).expect(200);
+    const first = await incidentOf(server);
+    await eventually('the first run to fail', async () => {
+      const [run] = await runsOf(server, first.id);
+      return run?.status === 'failed' ? run : undefined;
+    });
+    const summary = await request(server)
+      .get('/api/ops/runbooks')
+      .query({ entityRef: 'component:default/checkout-api' })
+      .set(user());
+    expect(summary.body.runbooks[0]).toMatchObject({
+      runbook: { id: 'clear-checkout' },
+      runsLast30Days: 1,
+      successRate: 0,
+      circuitBreaker: { state: 'open', consecutiveFailures: 1 },
+    });
+
+    const calls = target.requests.length;
+    await request(server)
+      .post('/api/ops/ingest/alertmanager')
+      .set(sender())
+      .send(alert('firing', instance, 'checkout-api', 'another-failure'))
+      .expect(200);
+    const second = await eventually('the second incident', async () => {
+      const res = await request(server)
+        .get('/api/ops/incidents')
+        .query({ entityRef: 'component:default/checkout-api', status: 'open' })
+        .set(user());
+      return res.body.items.find((i: any) => i.fingerprint === 'another-failure' && i.tier === 'novel');
+    });
+    expect(await runsOf(server, second.id)).toEqual([]);
+    const details = await request(server).get(`/api/ops/incidents/${second.id}`).set(user());
+    expect(details.body.timeline.map((e: any) => e.message).join('\n')).toMatch(/circuit breaker .* is open/);
+    expect(target.requests.length).toBe(calls);
+  });
+
+  it('waits for approval, runs when approved, and escalates when rejected', async () => {
+    writeFileSync(
+      join(dir, 'clear.yaml'),
+      runbookYaml({ id: 'clear-checkout', service: 'checkout-api', approval: 'required' }),
+    );
+    writeFileSync(
+      join(dir, 'clear-payment.yaml'),
+      runbookYaml({ id: 'clear-payment', service: 'payment-service', approval: 'required' }),
+    );
+    const server = await start();
+    await request(server).post('/api/ops/ingest/alertmanager').set(sender()).send(alert('firing', instance)).expect(200);
+    const incident = await incidentOf(server);
+    const waiting = await eventually('the run awaiting approval', async () => {
+      const [run] = await runsOf(server, incident.id);
+      return run?.status === 'awaiting-approval' ? run : undefined;
+    });
+    expect(target.requests).toEqual([]);
+    await request(server).post(`/api/ops/runs/${waiting.id}/cancel`).set(user()).send({}).expect(200);
+    await request(server).post(`/api/ops/runs/${waiting.id}/approve`).set(user()).send({}).expect(409);
+
+    await request(server)
+      .post('/api/ops/ingest/alertmanager')
+      .set(sender())
+      .send(alert('firing', instance, 'payment-service'))
+      .expect(200);
+    const payment = await incidentOf(server, 'payment-service');
+    const paymentRun = await eventually('the payment run awaiting approval', async () => {
+      const [run] = await runsOf(server, payment.id);
+      return run?.status === 'awaiting-approval' ? run : undefined;
+    });
+    const approved = await request(server)
+      .post(`/api/ops/runs/${paymentRun.id}/approve`)
+      .set(user())
+      .send({ message: 'go ahead' });
+    expect(approved.status).toBe(200);
+    expect(approved.body.decidedBy).toBe('user:default/mock');
+    await eventually('the approved remediation', async () =>
+      target.requests.find(r => r.idempotencyKey === `${paymentRun.id}:clear`),
+    );
+
+    // The cancelled checkout run escalated its incident.
+    const cancelled = await request(server).get(`/api/ops/incidents/${incident.id}`).set(user());
+    expect(cancelled.body.incident.tier).toBe('novel');
+  });
+
+  it('rejecting an approval escalates the incident', async () => {
+    writeFileSync(
+      join(dir, 'clear.yaml'),
+      runbookYaml({ id: 'clear-checkout', service: 'checkout-api', approval: 'required' }),
+    );
+    const server = await start();
+    await request(server).post('/api/ops/ingest/alertmanager').set(sender()).send(alert('firing', instance)).expect(200);
+    const incident = await incidentOf(server);
+    const waiting = await eventually('the run awaiting approval', async () => {
+      const [run] = await runsOf(server, incident.id);
+      return run?.status === 'awaiting-approval' ? run : undefined;
+    });
+    const rejected = await request(server)
+      .post(`/api/ops/runs/${waiting.id}/reject`)
+      .set(user())
+      .send({ message: 'not during the sale' });
+    expect(rejected.body.status).toBe('rejected');
+    const details = await eventually('the escalation', async () => {
+      const res = await request(server).get(`/api/ops/incidents/${incident.id}`).set(user());
+      return res.body.incident.tier === 'novel' ? res.body : undefined;
+    });
+    expect(details.timeline.map((e: any) => e.message).join('\n')).toMatch(
+      /refused the approval of runbook clear-checkout: not during the sale/,
+    );
+    await eventually('the page', async () => (sent.length > 0 ? sent : undefined));
+  });
+
+  it('dry-runs by hand: diagnostics run, remediation is described and not sent', async () => {
+    writeFileSync(join(dir, 'clear.yaml'), runbookYaml({ id: 'clear-checkout', service: 'checkout-api', approval: 'required' }));
+    const server = await start();
+    await request(server).post('/api/ops/ingest/alertmanager').set(sender()).send(alert('firing', instance)).expect(200);
+    const incident = await incidentOf(server);
+
+    const bad = await request(server).post('/api/ops/runs').set(user()).send({ incidentId: incident.id });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/runbookId/);
+    const unknown = await request(server)
+      .post('/api/ops/runs')
+      .set(user())
+      .send({ incidentId: incident.id, runbookId: 'nope', dryRun: true });
+    expect(unknown.status).toBe(404);
+
+    const started = await request(server)
+      .post('/api/ops/runs')
+      .set(user())
+      .send({ incidentId: incident.id, runbookId: 'clear-checkout', dryRun: true });
+    expect(started.status).toBe(201);
+    expect(started.body).toMatchObject({ dryRun: true, requestedBy: 'user:default/mock' });
+    const done = await eventually('the dry run', async () => {
+      const res = await request(server).get(`/api/ops/runs/${started.body.id}`).set(user());
+      return res.body.run.status === 'succeeded' ? res.body : undefined;
+    });
+    expect(done.run.reason).toMatch(/dry run/);
+    expect(done.steps.map((s: any) => s.stepId)).toEqual(['health', 'clear']);
+    expect(target.requests.map(r => r.method)).toEqual(['GET']);
+  });
+
+  it('answers 403 without permission and 404 for an unknown run', async () => {
+    writeFileSync(join(dir, 'clear.yaml'), runbookYaml({ id: 'clear-checkout', service: 'checkout-api' }));
+    const denied = await start({ deny: true });
+    await request(denied).get('/api/ops/runs').set(user()).expect(403);
+    await request(denied).post('/api/ops/runs/x/approve').set(user()).send({}).expect(403);
+    await request(denied).post('/api/ops/runbooks/refresh').set(user()).expect(403);
+    const server = await start();
+    await request(server).get('/api/ops/runs/does-not-exist').set(user()).expect(404);
+    const actions = await request(server).get('/api/ops/actions').set(user());
+    expect(actions.body.actions.map((a: any) => a.id)).toEqual(
+      expect.arrayContaining(['http:request', 'http:check', 'signals:query', 'health:wait', 'incident:note', 'notify:owner']),
+    );
+    const refreshed = await request(server).post('/api/ops/runbooks/refresh').set(user());
+    expect(refreshed.body).toMatchObject({ runbooks: 1, problems: [] });
+  });
+});
