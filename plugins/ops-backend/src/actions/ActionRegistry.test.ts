@@ -61,7 +61,7 @@ describe('ActionRegistry', () => {
   it('refuses bad input with an InputError naming the fields', async () => {
     const registry = new ActionRegistry();
     registry.add(echo);
-    const error = await registry
+    const error: any = await registry
       .execute(
         'test:echo',
         { message: 42, count: 0, nested: { flag: 'yes' } },
@@ -123,7 +123,7 @@ describe('ActionRegistry', () => {
     registry.add(echo);
     expect(registry.get('test:echo')).toBe(echo);
     expect(registry.get('test:nope')).toBeUndefined();
-    const error = await registry
+    const error: any = await registry
       .execute('test:nope', {}, context())
       .catch(e => e);
     expect(error).toBeInstanceOf(NotFoundError);
@@ -171,7 +171,7 @@ describe('ActionRegistry', () => {
     const seen: { aborted?: unknown } = {};
     const registry = new ActionRegistry();
     registry.add(createHangingAction(seen));
-    const error = await registry
+    const error: any = await registry
       .execute('test:hang', {}, context(), { timeoutMs: 20 })
       .catch(e => e);
     expect(error).toBeInstanceOf(ActionTimeoutError);
@@ -204,7 +204,7 @@ describe('ActionRegistry', () => {
     );
     await running;
     controller.abort(new Error('the run was cancelled'));
-    const error = await execution.catch(e => e);
+    const error: any = await execution.catch(e => e);
     expect(error).toBeInstanceOf(ActionAbortedError);
     expect(error.message).toBe(
       'Action test:stubborn was aborted: the run was cancelled',
@@ -264,7 +264,7 @@ describe('ActionRegistry', () => {
       headers: { Authorization: '***', 'x-request-id': 'r1' },
       list: ['***', 'other-***'],
     });
-    const error = await registry
+    const error: any = await registry
       .execute('test:leaky', { fail: true }, context({ secrets }))
       .catch(e => e);
     expect(error).toBeInstanceOf(InputError);
@@ -282,7 +282,7 @@ describe('ActionRegistry', () => {
         async handler() {},
       }),
     );
-    const error = await registry
+    const error: any = await registry
       .execute(
         'test:strict',
         { mode: 'p4ssw0rd' },

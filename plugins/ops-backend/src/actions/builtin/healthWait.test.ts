@@ -82,7 +82,7 @@ describe('health:wait', () => {
 
   it('fails when the timeout passes', async () => {
     const wait = setup(scriptedHealth([{ product: 'degraded' }]));
-    const error = await wait({ timeout: '1s', interval: '250ms' }).catch(
+    const error: any = await wait({ timeout: '1s', interval: '250ms' }).catch(
       e => e,
     );
     expect(error).toBeInstanceOf(ActionTimeoutError);
@@ -102,6 +102,7 @@ describe('health:wait', () => {
 
   it('stops when the step is aborted', async () => {
     const health = scriptedHealth([{ product: 'failing' }]);
+    const controller = new AbortController();
     const wait = setup({
       async getEntityHealth(entityRef) {
         const result = await health.getEntityHealth(entityRef);
@@ -109,8 +110,7 @@ describe('health:wait', () => {
         return result;
       },
     });
-    const controller = new AbortController();
-    const error = await wait(
+    const error: any = await wait(
       { interval: '100ms' },
       { signal: controller.signal },
     ).catch(e => e);

@@ -107,7 +107,7 @@ describe.each(databases.eachSupportedId())(
 
     it('refuses a bad window or limit', async () => {
       const { query } = await setup();
-      const error = await query({ since: 'yesterday', limit: 501 }).catch(
+      const error: any = await query({ since: 'yesterday', limit: 501 }).catch(
         e => e,
       );
       expect(error).toBeInstanceOf(InputError);

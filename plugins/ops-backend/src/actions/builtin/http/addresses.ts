@@ -30,10 +30,10 @@ function parseIPv6(text: string): bigint | undefined {
   const lastColon = s.lastIndexOf(':');
   const tail = s.slice(lastColon + 1);
   if (tail.includes('.')) {
-    const v4 = parseIPv4(tail)!;
-    s = `${s.slice(0, lastColon + 1)}${Math.floor(v4 / 65536).toString(16)}:${(
-      v4 % 65536
-    ).toString(16)}`;
+    const quad = parseIPv4(tail)!;
+    s = `${s.slice(0, lastColon + 1)}${Math.floor(quad / 65536).toString(
+      16,
+    )}:${(quad % 65536).toString(16)}`;
   }
   const [head, rest] = s.split('::');
   const headGroups = head ? head.split(':') : [];

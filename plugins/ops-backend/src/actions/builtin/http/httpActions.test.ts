@@ -1,4 +1,5 @@
 import { ConfigReader } from '@backstage/config';
+import { JsonObject } from '@backstage/types';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { mockOpsActionContext } from '@operable/backstage-plugin-ops-node/testUtils';
 import http from 'node:http';
@@ -112,7 +113,7 @@ afterEach(async () => {
 });
 
 function registryWith(
-  httpConfig: Record<string, unknown>,
+  httpConfig: JsonObject,
   resolveHost?: HostResolver,
 ): ActionRegistry {
   const registry = new ActionRegistry();
@@ -238,7 +239,7 @@ describe('http:request', () => {
   it('refuses a host that is not allowlisted, without calling it', async () => {
     const server = await startServer();
     const registry = registryWith({ allowedHosts: ['api.example.com'] });
-    const error = await registry
+    const error: any = await registry
       .execute(
         'http:request',
         { method: 'POST', url: server.url('/ok') },
@@ -271,7 +272,7 @@ describe('http:request', () => {
     const server = await startServer();
     const dns = fakeDns({ 'status.example.com': ['127.0.0.1'] });
     const registry = registryWith({ allowedHosts: ['*.example.com'] }, dns);
-    const error = await registry
+    const error: any = await registry
       .execute(
         'http:request',
         {
@@ -456,7 +457,7 @@ describe('http:request', () => {
     const registry = registryWith({
       allowedHosts: [`127.0.0.1:${allowed.port}`],
     });
-    const error = await registry
+    const error: any = await registry
       .execute(
         'http:request',
         {
@@ -541,7 +542,7 @@ describe('http:request', () => {
       timeout: '200ms',
     });
     const arrived = server.next('/hang');
-    const error = await registry
+    const error: any = await registry
       .execute(
         'http:request',
         { method: 'POST', url: server.url('/hang') },
@@ -570,7 +571,7 @@ describe('http:request', () => {
     );
     const { closed } = await arrived;
     controller.abort(new Error('the run was cancelled'));
-    const error = await execution.catch(e => e);
+    const error: any = await execution.catch(e => e);
     expect(error).toBeInstanceOf(ActionAbortedError);
     expect(error.message).toContain('the run was cancelled');
     await closed;
@@ -640,7 +641,7 @@ describe('http:request', () => {
 
   it('refuses malformed input with InputErrors', async () => {
     const registry = registryWith({ allowedHosts: ['127.0.0.1'] });
-    const attempt = (input: unknown) =>
+    const attempt = (input: unknown): Promise<any> =>
       registry.execute('http:request', input, context()).catch(e => e);
 
     const scheme = await attempt({ method: 'GET', url: 'ftp://127.0.0.1/' });
