@@ -189,6 +189,7 @@ export class DemoService {
           evalScore: () => this.currentEvalScore(),
           errorAlertActive: () =>
             this.faults.has('error-spike') || this.faults.has('crash'),
+          instance: () => this.baseUrl?.replace(/^http:\/\//, ''),
         },
       });
     }

@@ -184,7 +184,12 @@ describe('pushing signals to the ops backend', () => {
       layer: 'product',
       name: 'HighErrorRate',
       status: 'firing',
-      labels: { service: 'checkout-api', severity: 'critical' },
+      // The instance label is how a runbook reaches the service's admin API.
+      labels: {
+        service: 'checkout-api',
+        severity: 'critical',
+        instance: new URL(checkout.url).host,
+      },
       severity: 'critical',
       summary: expect.any(String),
       observedAt: expect.any(String),

@@ -60,6 +60,11 @@ export interface SignalInputs {
   evalScore?: number;
   /** The HighErrorRate alert to report, if any. */
   alert?: SignalStatus;
+  /**
+   * host:port of the service, the `instance` label of its alert, as
+   * Prometheus would set it: runbooks reach the admin API through it.
+   */
+  instance?: string;
   observedAt: string;
 }
 
@@ -123,7 +128,11 @@ export function buildSignals(inputs: SignalInputs): GenericSignal[] {
       layer: SIGNAL_LAYERS.product,
       name: SIGNAL_NAMES.highErrorRate,
       status: inputs.alert,
-      labels: { service, severity: HIGH_ERROR_RATE_SEVERITY },
+      labels: {
+        service,
+        severity: HIGH_ERROR_RATE_SEVERITY,
+        ...(inputs.instance ? { instance: inputs.instance } : {}),
+      },
       severity: HIGH_ERROR_RATE_SEVERITY,
       summary:
         inputs.alert === 'firing'
@@ -141,6 +150,8 @@ export interface SignalSource {
   evalScore(): number | undefined;
   /** Whether a fault that makes the error rate high is active. */
   errorAlertActive(): boolean;
+  /** host:port the service listens on, once it does. */
+  instance?(): string | undefined;
 }
 
 export interface SignalPusherOptions {
@@ -215,6 +226,7 @@ export class SignalPusher {
       current,
       evalScore: source.evalScore(),
       alert,
+      instance: source.instance?.(),
       observedAt: new Date().toISOString(),
     });
     const headers: Record<string, string> = {
