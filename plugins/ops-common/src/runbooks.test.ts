@@ -141,14 +141,14 @@ describe('runbookSchema', () => {
       (r: any) => {
         r.match = {};
       },
-      'match: match needs at least one of layer, signals, labels, severity, entity',
+      'match: needs at least one of layer, signals, labels, severity, entity',
     ],
     [
       'a match of tier hints only',
       (r: any) => {
         r.match = { tiers: ['systemic'] };
       },
-      'match: match needs at least one of layer, signals, labels, severity, entity',
+      'match: needs at least one of layer, signals, labels, severity, entity',
     ],
     [
       'routine as a tier hint',

@@ -335,7 +335,7 @@ export const runbookSchema = z
       })
       .strict()
       .refine(m => MATCH_PARTS.some(k => k in m), {
-        message: `match needs at least one of ${MATCH_PARTS.join(', ')}`,
+        message: `needs at least one of ${MATCH_PARTS.join(', ')}`,
       })
       .describe(
         'Which incidents the runbook is for: every given part must hold',

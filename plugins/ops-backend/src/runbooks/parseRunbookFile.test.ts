@@ -174,6 +174,27 @@ describe('parseRunbookFile', () => {
     ).toEqual(['28:3 verify.timeout has no value; it must be a string']);
   });
 
+  it('says what a match, a list and a number need', () => {
+    expect(
+      problems(
+        replacing(
+          'match:\n  signals: [HighErrorRate]\n  entity:\n    ref: [component:default/checkout-api]',
+          'match: {}',
+        ),
+      ),
+    ).toEqual([
+      '7:8 match: needs at least one of layer, signals, labels, severity, entity',
+    ]);
+    expect(
+      problems(
+        replacing('verify:\n  timeout: 2m', 'limits:\n  maxRunsPerHour: 0'),
+      ),
+    ).toEqual(['28:19 limits.maxRunsPerHour must be at least 1']);
+    expect(problems(replacing('  - id: clear-faults', '  - id: 7'))).toEqual([
+      '20:9 remediation[0].id must be a string, not a number',
+    ]);
+  });
+
   it('reports every problem of a file, in the order of the file', () => {
     const text = replacing('lifecycle: active', 'lifecycle: live').replace(
       '    action: http:check',
