@@ -53,9 +53,85 @@ export interface Config {
        * @visibility secret
        */
       secrets?: { [name: string]: string };
+      /** Outbound HTTP of the `http:request` and `http:check` actions. */
+      http?: {
+        /**
+         * Hosts the HTTP actions may call; nothing else is reachable (default:
+         * none). Entries: `api.example.com` (any port), `api.example.com:8443`,
+         * `*.example.com` (names below the domain, not the domain itself), an
+         * IP address (`10.0.0.5`, `10.0.0.5:9000`, `::1`, `[fd00::1]:8080`). A
+         * host listed by name or IP may resolve to private, loopback or
+         * link-local addresses; a host allowed only by `*.domain` must resolve
+         * to public addresses unless the address itself is listed. `*` alone
+         * is refused.
+         */
+        allowedHosts?: string[];
+        /** Longest one call may take, redirects included. Default `10s`. */
+        timeout?: string | { [unit: string]: number };
+        /** Most redirects one call follows (0–20); every hop is checked again. Default 3. */
+        maxRedirects?: number;
+      };
+    };
+    /** Paging: how novel and systemic incidents reach people, besides Backstage notifications. */
+    paging?: {
+      /**
+       * PagerDuty Events API v2: every page also triggers an event with dedup
+       * key `operable-<incident id>`, resolved when the incident is.
+       */
+      pagerDuty?: {
+        /**
+         * Integration (routing) key of the PagerDuty service's Events API v2 integration.
+         * @visibility secret
+         */
+        routingKey: string;
+        /** The Events API endpoint. Default `https://events.pagerduty.com/v2/enqueue`. */
+        url?: string;
+      };
+      /**
+       * Generic webhooks: each receives a JSON POST for every page and one
+       * when a paged incident is resolved, with an `Idempotency-Key` header.
+       */
+      webhooks?: Array<{
+        /**
+         * http or https URL; redirects are refused.
+         * @visibility secret
+         */
+        url: string;
+        /**
+         * Headers sent with every call, e.g. Authorization.
+         * @visibility secret
+         */
+        headers?: { [name: string]: string };
+      }>;
+      /**
+       * Working hours of groups without an `operable.dev/working-hours`
+       * annotation; a page outside them counts as off-hours. Default Monday
+       * to Friday, 09:00-17:00 UTC.
+       */
+      workingHours?: {
+        /** IANA time zone, e.g. `Europe/Berlin`. Default `UTC`. */
+        timezone?: string;
+        /** Days: `Mon-Fri`, `Mon,Wed,Fri` or a list `[Mon, Tue]`. Default `Mon-Fri`. */
+        days?: string | string[];
+        /** `HH:MM`, 24-hour clock. Default `09:00`. */
+        start?: string;
+        /** `HH:MM`, up to `24:00`; an end before the start runs past midnight. Default `17:00`. */
+        end?: string;
+      };
+      /** How long one call to PagerDuty or a webhook may take. Default `10s`. */
+      timeout?: string | { [unit: string]: number };
     };
     /** Runbooks: YAML files, one runbook each. */
     runbooks?: {
+      /**
+       * Folders (or single files) holding the app's runbooks; every `*.yaml`
+       * and `*.yml` file below them is loaded (hidden files and node_modules
+       * skipped). Relative paths resolve against the backend's working
+       * directory, as the catalog's file locations do. Runbooks from these
+       * folders apply to incidents by their `match` alone; entities add
+       * their own with the `operable.dev/runbooks` annotation. Default: none.
+       */
+      paths?: string[];
       /** How often every runbook file is read again. Default `5m`. */
       refreshInterval?: string | { [unit: string]: number };
     };

@@ -5,7 +5,10 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { opsPermissions } from '@operable/backstage-plugin-ops-common';
+import {
+  ANNOTATION_RUNBOOKS,
+  opsPermissions,
+} from '@operable/backstage-plugin-ops-common';
 import {
   OpsAction,
   opsActionsExtensionPoint,
@@ -26,7 +29,7 @@ import {
   DatabaseSignalStore,
   migrateOpsDatabase,
 } from './database';
-import { CatalogEntityIndex } from './entities';
+import { CatalogEntityIndex, EntityIndex } from './entities';
 import { HealthService, SloSource } from './health';
 import { IncidentService } from './incidents';
 import { IngestService, SignalProcessor } from './ingest';
@@ -38,6 +41,16 @@ import {
   RunbookRegistry,
 } from './runbooks';
 import { createRouter } from './service';
+
+/** Every entity's runbook location, as one comparable string. */
+function runbookLocations(index: EntityIndex): string {
+  const found: string[] = [];
+  for (const entity of index.all()) {
+    const location = entity.annotations[ANNOTATION_RUNBOOKS];
+    if (location) found.push(`${entity.ref}=${location}`);
+  }
+  return found.sort().join('\n');
+}
 
 /**
  * The Operable ops backend plugin.
@@ -140,8 +153,8 @@ export const opsPlugin = createBackendPlugin({
           runbooks: { get: id => runbooks.get(id)?.runbook },
           actions: {
             get: id => actions.get(id),
-            execute: (id, input, context) =>
-              actions.execute(id, input, context),
+            execute: (id, input, context, options) =>
+              actions.execute(id, input, context, options),
           },
           templates: {
             render: (value, context) => renderTemplates(value, context),
@@ -192,6 +205,24 @@ export const opsPlugin = createBackendPlugin({
         );
         deps.lifecycle.addShutdownHook(() => agent.stop());
 
+        // Entities name their runbooks by annotation: when the catalog brings
+        // a new location (at first start the catalog is still empty), read
+        // it now rather than at the next full refresh.
+        let locations = '';
+        await scheduler.scheduleTask({
+          id: 'ops-runbooks-locations',
+          frequency: { seconds: 15 },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 5 },
+          scope: 'local',
+          fn: async () => {
+            const now = runbookLocations(await entities.get());
+            if (now === locations) return;
+            locations = now;
+            await runbooks.refresh();
+            push.publish({ type: 'runbooks' });
+          },
+        });
         await scheduler.scheduleTask({
           id: 'ops-runbooks-refresh',
           frequency: { milliseconds: opsConfig.runbooks.refreshIntervalMs },

@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   EntityHealth,
   Incident,
@@ -28,10 +28,12 @@ import {
 /** The actions the agent runs steps with (the action registry). */
 export interface AgentActions {
   get(id: string): { readOnly?: boolean } | undefined;
+  /** Fails when `timeoutMs` passes or the context's signal aborts. */
   execute(
     id: string,
     input: unknown,
     context: Omit<OpsActionContext<unknown>, 'input'>,
+    options: { timeoutMs: number },
   ): Promise<unknown>;
 }
 
@@ -524,26 +526,30 @@ export class AgentService implements IncidentListener {
       const timeoutMs = runbookDurationMs(
         step.timeout ?? RUNBOOK_DEFAULTS.stepTimeout,
       );
-      const signal = AbortSignal.any([runSignal, AbortSignal.timeout(timeoutMs)]);
       try {
-        output = await this.options.actions.execute(step.action, input, {
-          logger: this.options.logger.child({ runId: run.id, stepId: step.id }),
-          incident,
-          entity,
-          agentRef: run.agentRef,
-          secrets: this.options.secrets,
-          signal,
-          idempotencyKey,
-          dryRun: run.dryRun,
-          runId: run.id,
-          stepId: step.id,
-        });
+        output = await this.options.actions.execute(
+          step.action,
+          input,
+          {
+            logger: this.options.logger.child({
+              runId: run.id,
+              stepId: step.id,
+            }),
+            incident,
+            entity,
+            agentRef: run.agentRef,
+            secrets: this.options.secrets,
+            signal: runSignal,
+            idempotencyKey,
+            dryRun: run.dryRun,
+            runId: run.id,
+            stepId: step.id,
+          },
+          { timeoutMs },
+        );
       } catch (e) {
         if (runSignal.aborted) throw new RunPreempted(String(runSignal.reason));
-        error =
-          signal.aborted && !(e instanceof InputError)
-            ? `timed out after ${step.timeout ?? RUNBOOK_DEFAULTS.stepTimeout}`
-            : String(this.options.redact((e as Error).message ?? String(e)));
+        error = String(this.options.redact((e as Error).message ?? String(e)));
       }
     }
     const finishedAt = new Date();
@@ -662,6 +668,7 @@ export class AgentService implements IncidentListener {
     return new Promise(resolve => {
       const waiters = this.resolvedWaiters.get(incidentId) ?? new Set();
       this.resolvedWaiters.set(incidentId, waiters);
+      let timer: NodeJS.Timeout | undefined = undefined;
       const done = () => {
         clearTimeout(timer);
         signal.removeEventListener('abort', done);
@@ -669,7 +676,8 @@ export class AgentService implements IncidentListener {
         if (waiters.size === 0) this.resolvedWaiters.delete(incidentId);
         resolve();
       };
-      const timer = setTimeout(done, Math.max(0, ms));
+      timer = setTimeout(done, Math.max(0, ms));
+      timer.unref?.();
       waiters.add(done);
       signal.addEventListener('abort', done);
     });
