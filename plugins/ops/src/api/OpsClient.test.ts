@@ -400,10 +400,13 @@ describe('OpsClient', () => {
     it('refreshes the runbook files with a POST', async () => {
       const posts: Array<{ path: string; body: unknown }> = [];
       server.use(
-        rest.post(`${baseUrl}/api/ops/runbooks/refresh`, async (req, res, ctx) => {
-          posts.push({ path: req.url.pathname, body: await req.json() });
-          return res(ctx.json({ runbooks: 4, problems: [] }));
-        }),
+        rest.post(
+          `${baseUrl}/api/ops/runbooks/refresh`,
+          async (req, res, ctx) => {
+            posts.push({ path: req.url.pathname, body: await req.json() });
+            return res(ctx.json({ runbooks: 4, problems: [] }));
+          },
+        ),
       );
 
       await expect(client.refreshRunbooks()).resolves.toEqual({

@@ -210,13 +210,19 @@ export class OpsClient implements OpsApi {
     });
   }
 
-  async rejectRun(id: string, options: { message?: string } = {}): Promise<Run> {
+  async rejectRun(
+    id: string,
+    options: { message?: string } = {},
+  ): Promise<Run> {
     return this.request<Run>(toPath('runs', id, 'reject'), {
       message: options.message,
     });
   }
 
-  async cancelRun(id: string, options: { message?: string } = {}): Promise<Run> {
+  async cancelRun(
+    id: string,
+    options: { message?: string } = {},
+  ): Promise<Run> {
     return this.request<Run>(toPath('runs', id, 'cancel'), {
       message: options.message,
     });

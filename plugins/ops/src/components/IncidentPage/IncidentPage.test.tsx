@@ -11,7 +11,13 @@ import userEvent from '@testing-library/user-event';
 import { OpsApi, opsApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
 import { createFakeSignalApi } from '../../__testUtils__/fakeSignalApi';
-import { hoursAgo, makeIncident } from '../../__testUtils__/fixtures';
+import {
+  hoursAgo,
+  makeIncident,
+  makePage,
+  makeRun,
+  makeRunbookSummary,
+} from '../../__testUtils__/fixtures';
 import { NfsOpsPage } from '../OpsPage';
 
 function details(overrides: Partial<IncidentDetails> = {}): IncidentDetails {
@@ -75,7 +81,16 @@ function renderIncidentPage(
       '/ops': rootRouteRef,
     },
     apis: [
-      [opsApiRef, opsApi],
+      [
+        opsApiRef,
+        {
+          // The sections around the incident, empty unless a test says otherwise.
+          listRuns: async () => ({ items: [], totalCount: 0 }),
+          listPages: async () => ({ items: [], totalCount: 0 }),
+          getRunbooks: async () => ({ runbooks: [], problems: [] }),
+          ...opsApi,
+        },
+      ],
       mockApis.permission({ authorize: AuthorizeResult.ALLOW }),
       ...(options.apis ?? []),
     ] as any,
@@ -278,5 +293,246 @@ describe('IncidentPage', () => {
     expect(
       await screen.findByText('Error: incident inc-1 not found'),
     ).toBeInTheDocument();
+  });
+
+  describe('runs', () => {
+    it('lists the runs of the incident, each linked to its page', async () => {
+      const listRuns = jest.fn().mockResolvedValue({
+        items: [
+          makeRun({
+            id: 'run-2',
+            status: 'running',
+            dryRun: true,
+            startedAt: hoursAgo(0.5),
+            finishedAt: undefined,
+          }),
+          makeRun({
+            id: 'run-1',
+            status: 'failed',
+            runbookId: 'flush-cache',
+            runbookVersion: '2',
+          }),
+          makeRun({
+            id: 'run-0',
+            status: 'awaiting-approval',
+            startedAt: undefined,
+            finishedAt: undefined,
+          }),
+        ],
+        totalCount: 3,
+      });
+      renderIncidentPage({
+        getIncident: jest.fn().mockResolvedValue(details()),
+        listRuns,
+      });
+
+      const table = await screen.findByRole('table', { name: 'Runs' });
+      expect(listRuns).toHaveBeenCalledWith({ incidentId: 'inc-1', limit: 50 });
+      const rows = within(table).getAllByRole('row').slice(1);
+      expect(rows).toHaveLength(3);
+
+      expect(
+        within(rows[0]).getByLabelText('Run status running'),
+      ).toHaveTextContent('running · dry');
+      expect(
+        within(rows[0]).getByRole('link', { name: 'restart-worker' }),
+      ).toHaveAttribute('href', '/ops/runs/run-2');
+      expect(within(rows[0]).getByText('30 minutes ago')).toBeInTheDocument();
+      expect(within(rows[0]).getByText(/so far$/)).toBeInTheDocument();
+
+      expect(
+        within(rows[1]).getByLabelText('Run status failed'),
+      ).toBeInTheDocument();
+      expect(
+        within(rows[1]).getByRole('link', { name: 'flush-cache' }),
+      ).toHaveAttribute('href', '/ops/runs/run-1');
+      expect(within(rows[1]).getByText('v2')).toBeInTheDocument();
+      expect(within(rows[1]).getByText('2 hours ago')).toBeInTheDocument();
+      expect(within(rows[1]).getByText('6m')).toBeInTheDocument();
+
+      expect(
+        within(rows[2]).getByLabelText('Run status awaiting-approval'),
+      ).toBeInTheDocument();
+      expect(within(rows[2]).getByText('not yet')).toBeInTheDocument();
+    });
+
+    it('starts a dry run of a runbook of the entity and opens its page', async () => {
+      const getRunbooks = jest.fn().mockResolvedValue({
+        runbooks: [
+          makeRunbookSummary(),
+          makeRunbookSummary(
+            {},
+            { id: 'old-restart', title: 'Old restart', lifecycle: 'retired' },
+          ),
+        ],
+        problems: [],
+      });
+      const startRun = jest
+        .fn()
+        .mockResolvedValue(makeRun({ id: 'run-7', status: 'pending' }));
+      const getRun = jest.fn().mockResolvedValue({
+        run: makeRun({ id: 'run-7', status: 'running', dryRun: true }),
+        steps: [],
+      });
+      renderIncidentPage({
+        getIncident: jest.fn().mockResolvedValue(details()),
+        getRunbooks,
+        startRun,
+        getRun,
+      });
+
+      expect(
+        await screen.findByText('No runbook has run for this incident.'),
+      ).toBeInTheDocument();
+      const dryRuns = await screen.findByRole('group', { name: 'Dry runs' });
+      expect(getRunbooks).toHaveBeenCalledWith('component:default/checkout');
+      // A retired runbook never runs again, not even dry.
+      expect(within(dryRuns).getAllByRole('button')).toHaveLength(1);
+
+      await userEvent.click(
+        within(dryRuns).getByRole('button', {
+          name: 'Dry run Restart a stuck worker',
+        }),
+      );
+
+      expect(startRun).toHaveBeenCalledWith({
+        incidentId: 'inc-1',
+        runbookId: 'restart-worker',
+        dryRun: true,
+      });
+      expect(
+        await screen.findByRole('heading', { name: 'Run of restart-worker' }),
+      ).toBeInTheDocument();
+      expect(getRun).toHaveBeenCalledWith('run-7');
+    });
+
+    it('stays on the incident and says why when a dry run cannot start', async () => {
+      renderIncidentPage({
+        getIncident: jest.fn().mockResolvedValue(details()),
+        getRunbooks: async () => ({
+          runbooks: [makeRunbookSummary()],
+          problems: [],
+        }),
+        startRun: () =>
+          Promise.reject(new Error('the circuit breaker is open')),
+      });
+
+      await userEvent.click(
+        await screen.findByRole('button', {
+          name: 'Dry run Restart a stuck worker',
+        }),
+      );
+
+      expect(
+        await screen.findByText(
+          'Could not start a dry run of Restart a stuck worker: the circuit breaker is open',
+        ),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByRole('heading', { name: 'Checkout returns 500s' }),
+      ).toBeInTheDocument();
+    });
+
+    it('refetches the runs when one of them changes', async () => {
+      const signals = createFakeSignalApi();
+      const listRuns = jest
+        .fn()
+        .mockResolvedValueOnce({ items: [], totalCount: 0 })
+        .mockResolvedValue({
+          items: [makeRun({ id: 'run-3', status: 'succeeded' })],
+          totalCount: 1,
+        });
+      renderIncidentPage(
+        { getIncident: jest.fn().mockResolvedValue(details()), listRuns },
+        { apis: [[signalApiRef, signals.api]] },
+      );
+      await screen.findByText('No runbook has run for this incident.');
+
+      signals.publish(OPS_SIGNAL_CHANNEL, {
+        type: 'run',
+        entityRef: 'component:default/checkout',
+        incidentId: 'inc-2',
+        runId: 'run-9',
+      });
+      expect(listRuns).toHaveBeenCalledTimes(1);
+
+      signals.publish(OPS_SIGNAL_CHANNEL, {
+        type: 'run',
+        entityRef: 'component:default/checkout',
+        incidentId: 'inc-1',
+        runId: 'run-3',
+      });
+      expect(
+        await screen.findByRole('link', { name: 'restart-worker' }),
+      ).toHaveAttribute('href', '/ops/runs/run-3');
+      expect(listRuns).toHaveBeenCalledTimes(2);
+    });
+  });
+
+  describe('pages', () => {
+    it('lists who was paged, oldest first, with channels and off-hours', async () => {
+      const listPages = jest.fn().mockResolvedValue({
+        items: [
+          makePage({
+            id: 'page-2',
+            audience: 'escalation',
+            recipients: ['group:default/platform', 'group:default/architects'],
+            channels: ['notification', 'pagerduty'],
+            severity: 'critical',
+            offHours: true,
+            sentAt: hoursAgo(1),
+            message: 'Escalated: crosses shop and storefront',
+          }),
+          makePage({ id: 'page-1', sentAt: hoursAgo(2.5) }),
+        ],
+        totalCount: 2,
+      });
+      renderIncidentPage({
+        getIncident: jest.fn().mockResolvedValue(details()),
+        listPages,
+      });
+
+      const table = await screen.findByRole('table', { name: 'Pages' });
+      expect(listPages).toHaveBeenCalledWith({ incidentId: 'inc-1' });
+      const rows = within(table).getAllByRole('row').slice(1);
+      expect(rows).toHaveLength(2);
+
+      expect(
+        within(rows[0]).getByLabelText('Audience builder'),
+      ).toBeInTheDocument();
+      expect(
+        within(rows[0]).getByRole('link', { name: 'payments' }),
+      ).toHaveAttribute('href', '/catalog/default/group/payments');
+      expect(within(rows[0]).getByText('notification')).toBeInTheDocument();
+      expect(within(rows[0]).queryByLabelText('Off-hours')).toBeNull();
+
+      expect(
+        within(rows[1]).getByLabelText('Audience escalation'),
+      ).toBeInTheDocument();
+      expect(
+        within(rows[1]).getByRole('link', { name: 'platform' }),
+      ).toBeInTheDocument();
+      expect(
+        within(rows[1]).getByRole('link', { name: 'architects' }),
+      ).toBeInTheDocument();
+      expect(within(rows[1]).getByText('pagerduty')).toBeInTheDocument();
+      expect(within(rows[1]).getByLabelText('Off-hours')).toBeInTheDocument();
+      expect(
+        within(rows[1]).getByText('Escalated: crosses shop and storefront'),
+      ).toBeInTheDocument();
+      expect(
+        within(rows[1]).getByText('severity critical'),
+      ).toBeInTheDocument();
+    });
+
+    it('says when nobody was paged', async () => {
+      renderIncidentPage({
+        getIncident: jest.fn().mockResolvedValue(details()),
+      });
+
+      expect(
+        await screen.findByText('Nobody was paged for this incident.'),
+      ).toBeInTheDocument();
+    });
   });
 });

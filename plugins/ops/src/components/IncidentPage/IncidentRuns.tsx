@@ -26,6 +26,10 @@ const RunRow = (props: { run: Run }) => {
   const { run } = props;
   const runLink = useOptionalRouteRef(runRouteRef);
   const duration = runDuration(run);
+  let elapsed = '–';
+  if (duration) {
+    elapsed = run.finishedAt ? duration : `${duration} so far`;
+  }
   return (
     <TableRow>
       <TableCell>
@@ -44,9 +48,7 @@ const RunRow = (props: { run: Run }) => {
       <TableCell style={{ whiteSpace: 'nowrap' }}>
         {run.startedAt ? <RelativeTime value={run.startedAt} /> : 'not yet'}
       </TableCell>
-      <TableCell style={{ whiteSpace: 'nowrap' }}>
-        {duration ? (run.finishedAt ? duration : `${duration} so far`) : '–'}
-      </TableCell>
+      <TableCell style={{ whiteSpace: 'nowrap' }}>{elapsed}</TableCell>
     </TableRow>
   );
 };

@@ -74,7 +74,9 @@ export const RunActions = (props: { run: Run; onChanged: () => void }) => {
   const canApprove = usePermission({
     permission: opsRunApprovePermission,
   }).allowed;
-  const canCancel = usePermission({ permission: opsRunCancelPermission }).allowed;
+  const canCancel = usePermission({
+    permission: opsRunCancelPermission,
+  }).allowed;
   // The chosen decision outlives the dialog's closing animation.
   const [decision, setDecision] = useState<Decision>('approve');
   const [open, setOpen] = useState(false);

@@ -108,10 +108,7 @@ export const RunPage = () => {
     () => opsApi.getRun(id),
     [opsApi, id],
   );
-  useOpsPush(
-    message => message.type === 'run' && message.runId === id,
-    retry,
-  );
+  useOpsPush(message => message.type === 'run' && message.runId === id, retry);
 
   if (!value) {
     if (loading) {

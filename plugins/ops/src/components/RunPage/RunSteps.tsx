@@ -97,7 +97,9 @@ const Recorded = (props: {
       </Typography>
     );
   }
-  const id = `ops-step-${props.stepKey}-${props.label.toLocaleLowerCase('en-US')}`;
+  const id = `ops-step-${props.stepKey}-${props.label.toLocaleLowerCase(
+    'en-US',
+  )}`;
   return (
     <Accordion
       expanded={expanded}
@@ -112,10 +114,9 @@ const Recorded = (props: {
       >
         <Typography variant="body2">{props.label}</Typography>
       </AccordionSummary>
-      <AccordionDetails id={`${id}-content`}>
-        <pre className={classes.json} aria-label={props.label}>
-          {asText(props.value)}
-        </pre>
+      {/* The accordion makes this a region named by the summary. */}
+      <AccordionDetails>
+        <pre className={classes.json}>{asText(props.value)}</pre>
       </AccordionDetails>
     </Accordion>
   );

@@ -120,11 +120,7 @@ export const RunbookRow = (props: { summary: RunbookSummary }) => {
             </Typography>
             <LifecycleChip lifecycle={runbook.lifecycle} />
             {runbook.approval === 'required' && (
-              <Chip
-                size="small"
-                variant="outlined"
-                label="approval required"
-              />
+              <Chip size="small" variant="outlined" label="approval required" />
             )}
           </Box>
           <Typography

@@ -114,7 +114,9 @@ describe('RunbooksCard', () => {
       within(restart).getByRole('link', { name: 'failed run 1 hour ago' }),
     ).toHaveAttribute('href', '/ops/runs/run-3');
     expect(
-      within(restart).getByRole('link', { name: 'succeeded dry run 5 hours ago' }),
+      within(restart).getByRole('link', {
+        name: 'succeeded dry run 5 hours ago',
+      }),
     ).toHaveAttribute('href', '/ops/runs/run-2');
     expect(within(restart).getByText('succeeded · dry')).toBeInTheDocument();
 
@@ -136,7 +138,9 @@ describe('RunbooksCard', () => {
     expect(
       within(replay).getByLabelText('Circuit breaker open'),
     ).toBeInTheDocument();
-    expect(within(replay).getByText('resets in 40 minutes')).toBeInTheDocument();
+    expect(
+      within(replay).getByText('resets in 40 minutes'),
+    ).toBeInTheDocument();
     expect(within(replay).getByText('3 failures in a row')).toBeInTheDocument();
     // No finished run in 30 days: no rate rather than 0%.
     expect(within(replay).getByText('–')).toBeInTheDocument();
@@ -174,7 +178,9 @@ describe('RunbooksCard', () => {
       within(restart).getByRole('button', { name: 'Hide runbook' }),
     );
     expect(
-      screen.queryByRole('row', { name: 'Restart a stuck worker: runbook text' }),
+      screen.queryByRole('row', {
+        name: 'Restart a stuck worker: runbook text',
+      }),
     ).not.toBeInTheDocument();
   });
 
@@ -187,7 +193,8 @@ describe('RunbooksCard', () => {
             location: 'runbooks/flush-cache.yaml',
             line: 12,
             column: 5,
-            message: 'remediation.0.action: expected an action id such as http:request',
+            message:
+              'remediation.0.action: expected an action id such as http:request',
             runbookId: 'flush-cache',
           },
           {
@@ -217,7 +224,9 @@ describe('RunbooksCard', () => {
     expect(items[2]).toHaveTextContent(
       'runbooks/broken.yaml: not a YAML document',
     );
-    expect(screen.getByText(/No runbook applies to this entity/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/No runbook applies to this entity/),
+    ).toBeInTheDocument();
     expect(
       screen.queryByRole('table', { name: 'Runbooks' }),
     ).not.toBeInTheDocument();
@@ -229,7 +238,9 @@ describe('RunbooksCard', () => {
       .mockResolvedValueOnce(runbooks())
       .mockResolvedValue(
         runbooks({
-          problems: [{ location: 'runbooks/new.yaml', line: 1, message: 'bad' }],
+          problems: [
+            { location: 'runbooks/new.yaml', line: 1, message: 'bad' },
+          ],
         }),
       );
     const refreshRunbooks = jest

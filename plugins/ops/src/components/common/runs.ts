@@ -1,4 +1,7 @@
-import { FINISHED_RUN_STATUSES, Run } from '@operable/backstage-plugin-ops-common';
+import {
+  FINISHED_RUN_STATUSES,
+  Run,
+} from '@operable/backstage-plugin-ops-common';
 import { formatElapsed } from './time';
 
 /** Whether a run can still change: not succeeded, failed, cancelled or rejected. */
@@ -10,7 +13,10 @@ export function isRunUnfinished(run: Run): boolean {
  * How long a run took, or has been running so far; undefined before it
  * started.
  */
-export function runDuration(run: Run, now: number = Date.now()): string | undefined {
+export function runDuration(
+  run: Run,
+  now: number = Date.now(),
+): string | undefined {
   if (!run.startedAt) {
     return undefined;
   }
