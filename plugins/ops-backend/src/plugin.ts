@@ -216,7 +216,7 @@ export const opsPlugin = createBackendPlugin({
           initialDelay: { seconds: 5 },
           scope: 'local',
           fn: async () => {
-            const now = runbookLocations(await entities.get());
+            const now = runbookLocations(await entities.refreshSoon());
             if (now === locations) return;
             locations = now;
             await runbooks.refresh();
