@@ -12,6 +12,7 @@ import {
   Page,
   Run,
   RunDetails,
+  RunStatus,
   RunbookProblem,
   Signal,
   Tier,
@@ -72,6 +73,7 @@ export interface RunQuery {
   incidentId?: string;
   entityRef?: string;
   runbookId?: string;
+  status?: RunStatus | RunStatus[];
   limit?: number;
   offset?: number;
 }

@@ -443,19 +443,20 @@ describe('OpsClient', () => {
           incidentId: 'inc-1',
           entityRef: 'component:default/checkout',
           runbookId: 'restart-worker',
+          status: ['running', 'awaiting-approval'],
           limit: 10,
           offset: 20,
         }),
       ).resolves.toEqual({ items: [run], totalCount: 1 });
       await client.listRuns();
 
-      expect(Object.fromEntries(searches[0])).toEqual({
-        incidentId: 'inc-1',
-        entityRef: 'component:default/checkout',
-        runbookId: 'restart-worker',
-        limit: '10',
-        offset: '20',
-      });
+      const [search] = searches;
+      expect(search.get('incidentId')).toBe('inc-1');
+      expect(search.get('entityRef')).toBe('component:default/checkout');
+      expect(search.get('runbookId')).toBe('restart-worker');
+      expect(search.getAll('status')).toEqual(['running', 'awaiting-approval']);
+      expect(search.get('limit')).toBe('10');
+      expect(search.get('offset')).toBe('20');
       expect([...searches[1].keys()]).toEqual([]);
     });
 

@@ -177,12 +177,13 @@ export class OpsClient implements OpsApi {
   }
 
   async listRuns(query: RunQuery = {}): Promise<RunList> {
-    const { incidentId, entityRef, runbookId, limit, offset } = query;
+    const { incidentId, entityRef, runbookId, status, limit, offset } = query;
     return this.request<RunList>(
       `runs${toQueryString({
         incidentId,
         entityRef,
         runbookId,
+        status,
         limit,
         offset,
       })}`,
