@@ -119,4 +119,41 @@ describe('tierFor', () => {
       ).tier,
     ).toBe('novel');
   });
+
+  it('asks for a runbook with the tier the incident would have without one', () => {
+    const asked: string[] = [];
+    // A runbook meant for novel failures only, as runbooks are by default.
+    const novelOnly = (tier: string) => {
+      asked.push(tier);
+      return tier === 'novel' ? { id: 'restart', title: 'Restart' } : undefined;
+    };
+    const substrate = tierFor(
+      {
+        entityRef: 'resource:default/orders-db',
+        runbookFor: novelOnly,
+        failingEntityRefs: [],
+      },
+      index,
+    );
+    expect(substrate).toMatchObject({
+      tier: 'systemic',
+      tierWithoutRunbook: 'systemic',
+    });
+    expect(substrate.runbook).toBeUndefined();
+    const bounded = tierFor(
+      {
+        entityRef: 'component:default/checkout-api',
+        runbookFor: novelOnly,
+        failingEntityRefs: [],
+      },
+      index,
+    );
+    expect(bounded).toMatchObject({
+      tier: 'routine',
+      tierWithoutRunbook: 'novel',
+      runbook: { id: 'restart' },
+    });
+    expect(bounded.reason).toMatch(/restart .*would be novel/);
+    expect(asked).toEqual(['systemic', 'novel']);
+  });
 });
