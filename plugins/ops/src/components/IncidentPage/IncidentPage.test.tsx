@@ -469,6 +469,24 @@ describe('IncidentPage', () => {
     });
   });
 
+  it('shows the errors of the runs and the pages beside the incident', async () => {
+    renderIncidentPage({
+      getIncident: jest.fn().mockResolvedValue(details()),
+      listRuns: () => Promise.reject(new Error('run store unavailable')),
+      listPages: () => Promise.reject(new Error('page store unavailable')),
+    });
+
+    expect(
+      await screen.findByText('Error: run store unavailable'),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText('Error: page store unavailable'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('heading', { name: 'Checkout returns 500s' }),
+    ).toBeInTheDocument();
+  });
+
   describe('pages', () => {
     it('lists who was paged, oldest first, with channels and off-hours', async () => {
       const listPages = jest.fn().mockResolvedValue({

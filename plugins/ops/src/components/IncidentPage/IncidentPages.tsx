@@ -1,4 +1,4 @@
-import { ResponseErrorPanel } from '@backstage/core-components';
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { Page } from '@operable/backstage-plugin-ops-common';
@@ -78,7 +78,7 @@ const PageRow = (props: { page: Page }) => {
 export const IncidentPages = (props: { incidentId: string }) => {
   const { incidentId } = props;
   const opsApi = useApi(opsApiRef);
-  const { value, error, retry } = useAsyncRetry(
+  const { value, loading, error, retry } = useAsyncRetry(
     () => opsApi.listPages({ incidentId }),
     [opsApi, incidentId],
   );
@@ -88,6 +88,9 @@ export const IncidentPages = (props: { incidentId: string }) => {
   );
 
   if (!value) {
+    if (loading) {
+      return <Progress />;
+    }
     return error ? <ResponseErrorPanel error={error} /> : null;
   }
   if (value.items.length === 0) {

@@ -1,4 +1,4 @@
-import { Link, ResponseErrorPanel } from '@backstage/core-components';
+import { Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { Incident, Run } from '@operable/backstage-plugin-ops-common';
 import Table from '@material-ui/core/Table';
@@ -60,7 +60,7 @@ const RunRow = (props: { run: Run }) => {
 export const IncidentRuns = (props: { incident: Incident }) => {
   const { incident } = props;
   const opsApi = useApi(opsApiRef);
-  const { value, error, retry } = useAsyncRetry(
+  const { value, loading, error, retry } = useAsyncRetry(
     () => opsApi.listRuns({ incidentId: incident.id, limit: RUN_LIMIT }),
     [opsApi, incident.id],
   );
@@ -101,6 +101,8 @@ export const IncidentRuns = (props: { incident: Incident }) => {
         No runbook has run for this incident.
       </Typography>
     );
+  } else if (loading) {
+    list = <Progress />;
   } else if (error) {
     list = <ResponseErrorPanel error={error} />;
   }

@@ -10,6 +10,7 @@ import {
   ANNOTATION_RUNBOOKS,
   EntityRunbooks,
 } from '@operable/backstage-plugin-ops-common';
+import Box from '@material-ui/core/Box';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -34,23 +35,26 @@ const NoRunbooks = () => (
 );
 
 const RunbooksTable = (props: { value: EntityRunbooks }) => (
-  <Table size="small" aria-label="Runbooks">
-    <TableHead>
-      <TableRow>
-        <TableCell>Runbook</TableCell>
-        <TableCell>Circuit breaker</TableCell>
-        <TableCell>Success, 30 days</TableCell>
-        <TableCell>Runs, 30 days</TableCell>
-        <TableCell>Last runs</TableCell>
-        <TableCell aria-label="Runbook text" />
-      </TableRow>
-    </TableHead>
-    <TableBody>
-      {props.value.runbooks.map(summary => (
-        <RunbookRow key={summary.runbook.id} summary={summary} />
-      ))}
-    </TableBody>
-  </Table>
+  // Six columns do not fit a phone: the table scrolls instead of the page.
+  <Box overflow="auto">
+    <Table size="small" aria-label="Runbooks">
+      <TableHead>
+        <TableRow>
+          <TableCell>Runbook</TableCell>
+          <TableCell>Circuit breaker</TableCell>
+          <TableCell>Success, 30 days</TableCell>
+          <TableCell>Runs, 30 days</TableCell>
+          <TableCell>Last runs</TableCell>
+          <TableCell aria-label="Runbook text" />
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {props.value.runbooks.map(summary => (
+          <RunbookRow key={summary.runbook.id} summary={summary} />
+        ))}
+      </TableBody>
+    </Table>
+  </Box>
 );
 
 /**
