@@ -75,6 +75,8 @@ export interface Run {
   entityRef: string;
   runbookId: string;
   runbookVersion: string;
+  /** The runbook's title when the run was created. */
+  runbookTitle?: string;
   /** The ops agent that runs it (entity ref), when the entity names one. */
   agentRef?: string;
   status: RunStatus;

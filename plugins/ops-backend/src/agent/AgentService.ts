@@ -236,6 +236,18 @@ export class AgentService implements IncidentListener {
     if (!incident) throw new NotFoundError(`No incident with id ${incidentId}`);
     const runbook = this.options.runbooks.get(runbookId);
     if (!runbook) throw new NotFoundError(`No runbook with id ${runbookId}`);
+    // A draft may be tried in a dry run; only active and deprecated
+    // runbooks act, and a retired one does nothing at all.
+    if (
+      runbook.lifecycle === 'retired' ||
+      (!options.dryRun && runbook.lifecycle === 'draft')
+    ) {
+      throw new ConflictError(
+        `Runbook ${runbookId} is ${runbook.lifecycle}; ${
+          runbook.lifecycle === 'draft' ? 'only a dry run' : 'no run'
+        } can be started`,
+      );
+    }
     if (!options.dryRun && incident.status === 'resolved') {
       throw new ConflictError(
         `Incident ${incidentId} is resolved; only a dry run can be started for it`,

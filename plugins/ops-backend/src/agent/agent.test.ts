@@ -471,6 +471,38 @@ describe('the ops agent', () => {
     expect(done.run.reason).toMatch(/dry run/);
     expect(done.steps.map((s: any) => s.stepId)).toEqual(['health', 'clear']);
     expect(target.requests.map(r => r.method)).toEqual(['GET']);
+    const clear = done.steps.find((s: any) => s.stepId === 'clear');
+    expect(clear.output).toMatchObject({
+      dryRun: true,
+      request: { method: 'DELETE', url: `http://${instance}/admin/faults` },
+    });
+  });
+
+  it('tries a draft only in a dry run', async () => {
+    writeFileSync(
+      join(dir, 'clear.yaml'),
+      runbookYaml({ id: 'clear-checkout', service: 'checkout-api' }).replace(
+        'lifecycle: active',
+        'lifecycle: draft',
+      ),
+    );
+    const server = await start();
+    await request(server).post('/api/ops/ingest/alertmanager').set(sender()).send(alert('firing', instance)).expect(200);
+    const incident = await incidentOf(server);
+    // A draft never matches: the incident is novel and nothing ran.
+    expect(incident.tier).toBe('novel');
+    const real = await request(server)
+      .post('/api/ops/runs')
+      .set(user())
+      .send({ incidentId: incident.id, runbookId: 'clear-checkout', dryRun: false });
+    expect(real.status).toBe(409);
+    expect(real.body.error.message).toMatch(/draft; only a dry run/);
+    const dry = await request(server)
+      .post('/api/ops/runs')
+      .set(user())
+      .send({ incidentId: incident.id, runbookId: 'clear-checkout', dryRun: true });
+    expect(dry.status).toBe(201);
+    expect(dry.body.runbookTitle).toBe('Clear the faults of checkout-api');
   });
 
   it('answers 403 without permission and 404 for an unknown run', async () => {

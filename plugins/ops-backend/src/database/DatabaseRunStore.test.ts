@@ -72,6 +72,7 @@ describe.each(databases.eachSupportedId())('DatabaseRunStore on %p', databaseId 
       status: 'pending',
       runbookId: 'clear-faults',
       runbookVersion: '2',
+      runbookTitle: 'Clear faults',
       dryRun: false,
       agentRef: 'component:default/checkout-agent',
     });

@@ -56,13 +56,15 @@ type StepRow = {
 };
 
 function toRun(row: RunRow): StoredRun {
+  const runbook = JSON.parse(row.runbook);
   return {
     id: row.id,
     incidentId: row.incident_id,
     entityRef: row.entity_ref,
     runbookId: row.runbook_id,
     runbookVersion: row.runbook_version,
-    runbook: JSON.parse(row.runbook),
+    runbookTitle: runbook.title,
+    runbook,
     ...(row.agent_ref ? { agentRef: row.agent_ref } : {}),
     status: row.status as Run['status'],
     dryRun: Boolean(row.dry_run),
