@@ -176,14 +176,17 @@ export class AgentService implements IncidentListener {
     if (recent.count >= max) {
       return `it ran ${recent.count} times for ${entityRef} in the last hour (limit ${max})`;
     }
-    const cooldownMs = runbookDurationMs(
-      limits.cooldown ?? RUNBOOK_DEFAULTS.cooldown,
-    );
+    const cooldown = limits.cooldown ?? RUNBOOK_DEFAULTS.cooldown;
+    const cooldownMs = runbookDurationMs(cooldown);
+    // Without a cooldown nothing holds a run back: the latest run may look
+    // newer than now (created by another incident meanwhile, or by a replica
+    // whose clock is ahead).
     if (
+      cooldownMs > 0 &&
       recent.lastCreatedAt &&
       now.getTime() - recent.lastCreatedAt.getTime() < cooldownMs
     ) {
-      return `it ran for ${entityRef} at ${recent.lastCreatedAt.toISOString()}, within its cooldown of ${limits.cooldown}`;
+      return `it ran for ${entityRef} at ${recent.lastCreatedAt.toISOString()}, within its cooldown of ${cooldown}`;
     }
     return undefined;
   }

@@ -505,6 +505,49 @@ describe('the ops agent', () => {
     expect(dry.body.runbookTitle).toBe('Clear the faults of checkout-api');
   });
 
+  it('without a cooldown, runs an incident even when another run looks newer than now', async () => {
+    // Replicas' clocks differ, and a run another incident created while this
+    // one was checked is newer than the check's "now": neither is a cooldown.
+    writeFileSync(join(dir, 'clear.yaml'), runbookYaml({ id: 'clear-checkout', service: 'checkout-api' }));
+    const server = await start();
+    const now = Date.now();
+    jest.useFakeTimers({
+      now: now + 10_000,
+      doNotFake: [
+        'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame',
+        'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback', 'setImmediate',
+        'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout',
+      ],
+    });
+    try {
+      await request(server).post('/api/ops/ingest/alertmanager').set(sender()).send(alert('firing', instance)).expect(200);
+      const ahead = await incidentOf(server);
+      await eventually('the first run', async () => (await runsOf(server, ahead.id))[0]);
+    } finally {
+      jest.useRealTimers();
+    }
+    await request(server)
+      .post('/api/ops/ingest/alertmanager')
+      .set(sender())
+      .send(alert('firing', instance, 'checkout-api', 'another-failure'))
+      .expect(200);
+    const second = await eventually('the second incident', async () => {
+      const res = await request(server)
+        .get('/api/ops/incidents')
+        .query({ entityRef: 'component:default/checkout-api' })
+        .set(user());
+      return res.body.items.find((i: any) => i.fingerprint === 'another-failure');
+    });
+    const runs = await eventually('its run', async () => {
+      const found = await runsOf(server, second.id);
+      return found.length > 0 ? found : undefined;
+    }).catch(async e => {
+      const details = await request(server).get(`/api/ops/incidents/${second.id}`).set(user());
+      throw new Error(`${e.message}: ${details.body.timeline.map((t: any) => t.message).join('; ')}`);
+    });
+    expect(runs).toHaveLength(1);
+  });
+
   it('answers 403 without permission and 404 for an unknown run', async () => {
     writeFileSync(join(dir, 'clear.yaml'), runbookYaml({ id: 'clear-checkout', service: 'checkout-api' }));
     const denied = await start({ deny: true });
