@@ -125,8 +125,13 @@ describe('the ops agent with a real Prometheus and Alertmanager', () => {
       `--- Prometheus ---\n${prometheus?.tail(40) ?? 'not started'}`,
       `--- Alertmanager ---\n${alertmanager?.tail(40) ?? 'not started'}`,
       `--- demo fleet ---\n${fleetOutput.split('\n').slice(-20).join('\n')}`,
-      `--- backend ---\n${
-        backend?.output().split('\n').slice(-150).join('\n') ?? 'not started'
+      `--- backend (without the test's GET requests) ---\n${
+        backend
+          ?.output()
+          .split('\n')
+          .filter(line => !/"GET \/.*incomingRequest/.test(line))
+          .slice(-150)
+          .join('\n') ?? 'not started'
       }`,
     ].join('\n');
   }
@@ -234,7 +239,11 @@ describe('the ops agent with a real Prometheus and Alertmanager', () => {
         token,
         'kind=resource,metadata.name=orders-db',
       );
-      await waitForEntities(backend.baseUrl, token, 'kind=user,metadata.name=alice');
+      await waitForEntities(
+        backend.baseUrl,
+        token,
+        'kind=user,metadata.name=alice',
+      );
       // Signed in again now that alice is in the catalog, with her groups.
       token = await guestToken(backend.baseUrl);
       // The runbooks come from the entities' annotations: wait until the
@@ -320,7 +329,8 @@ describe('the ops agent with a real Prometheus and Alertmanager', () => {
       );
       expect(finished.status).toBe('succeeded');
       expect(steps.length).toBeGreaterThan(0);
-      for (const step of steps) expect(step).toMatchObject({ status: 'succeeded' });
+      for (const step of steps)
+        expect(step).toMatchObject({ status: 'succeeded' });
       expect(steps.map(s => s.phase)).toEqual(
         expect.arrayContaining(['diagnostics', 'remediation', 'verify']),
       );
@@ -344,11 +354,16 @@ describe('the ops agent with a real Prometheus and Alertmanager', () => {
         expect.arrayContaining([
           expect.objectContaining({
             type: 'signal',
-            message: expect.stringMatching(/^alertmanager: HighErrorRate resolved/),
+            message: expect.stringMatching(
+              /^alertmanager: HighErrorRate resolved/,
+            ),
           }),
           expect.objectContaining({
+            type: 'status',
             actor: CHECKOUT_AGENT,
-            message: expect.stringContaining(`Self-healed by ${CHECKOUT_AGENT}`),
+            message: expect.stringContaining(
+              `Self-healed by ${CHECKOUT_AGENT}`,
+            ),
           }),
         ]),
       );
@@ -375,26 +390,14 @@ describe('the ops agent with a real Prometheus and Alertmanager', () => {
       expect(opened).toMatchObject({
         tier: 'novel',
         severity: 'high',
-        labels: { service: 'payment-service', instance: hostOf(service('payment-service')) },
-      });
-
-      const [page] = await waitFor(
-        'the page of the payments team',
-        async () => {
-          const pages = await pagesOf(opened.id);
-          return pages.length > 0 ? pages : undefined;
+        labels: {
+          service: 'payment-service',
+          instance: hostOf(service('payment-service')),
         },
-        30_000,
-      );
-      expect(page).toMatchObject({
-        audience: 'builder',
-        recipients: ['group:default/payments'],
-        channels: ['notification'],
-        severity: 'high',
       });
-      expect(await pagesOf(opened.id)).toHaveLength(1);
-      expect(await runsOf(opened.id)).toEqual([]);
 
+      // The page is claimed before it is sent and its timeline entry written
+      // after: once the entry is there, the page says how it went out.
       const { timeline } = await waitFor(
         'the page on the timeline',
         async () => {
@@ -403,26 +406,45 @@ describe('the ops agent with a real Prometheus and Alertmanager', () => {
         },
         30_000,
       );
+      const pages = await pagesOf(opened.id);
+      expect(pages).toEqual([
+        expect.objectContaining({
+          audience: 'builder',
+          recipients: ['group:default/payments'],
+          channels: ['notification'],
+          severity: 'high',
+        }),
+      ]);
       expect(timeline.filter(e => e.type === 'page')).toEqual([
         expect.objectContaining({
-          message: expect.stringContaining('Paged the builder group:default/payments through notification'),
+          message: expect.stringContaining(
+            'Paged the builder group:default/payments through notification',
+          ),
           data: expect.objectContaining({
-            pageId: page.id,
+            pageId: pages[0].id,
             audience: 'builder',
             recipients: ['group:default/payments'],
           }),
         }),
       ]);
+      expect(await runsOf(opened.id)).toEqual([]);
 
       // The notifications backend holds it for a member of payments.
-      const { notifications } = await api<{
-        notifications: Array<{
-          user: string;
-          payload: Record<string, string>;
-        }>;
-      }>('/api/notifications/notifications?topic=ops');
-      const mine = notifications.filter(
-        n => n.payload.scope === `ops:incident:${opened.id}`,
+      const mine = await waitFor(
+        `the notification of ${PAYMENTS_MEMBER}`,
+        async () => {
+          const { notifications } = await api<{
+            notifications: Array<{
+              user: string;
+              payload: Record<string, string>;
+            }>;
+          }>('/api/notifications/notifications?topic=ops');
+          const found = notifications.filter(
+            n => n.payload.scope === `ops:incident:${opened.id}`,
+          );
+          return found.length > 0 ? found : undefined;
+        },
+        30_000,
       );
       expect(mine).toEqual([
         expect.objectContaining({
@@ -436,9 +458,12 @@ describe('the ops agent with a real Prometheus and Alertmanager', () => {
       ]);
 
       // The failure ends; so does the incident, without a second page.
-      const res = await fetch(`${service('payment-service').url}/admin/faults`, {
-        method: 'DELETE',
-      });
+      const res = await fetch(
+        `${service('payment-service').url}/admin/faults`,
+        {
+          method: 'DELETE',
+        },
+      );
       expect(res.status).toBe(200);
       await waitFor(
         'the incident to resolve with its alert',
@@ -469,45 +494,54 @@ describe('the ops agent with a real Prometheus and Alertmanager', () => {
         expect.arrayContaining([CHECKOUT_API, PAYMENT_SERVICE]),
       );
 
-      const pages = await waitFor(
-        'the escalation',
-        async () => {
-          const items = await pagesOf(opened.id);
-          return items.some(p => p.audience === 'escalation') ? items : undefined;
-        },
-        30_000,
-      );
-      const escalation = pages.find(p => p.audience === 'escalation')!;
-      expect([...escalation.recipients].sort()).toEqual([
-        'group:default/architects',
-        'group:default/platform',
-      ]);
-      expect(escalation.channels).toEqual(['notification']);
-      const radius = opened.blastRadius;
-      expect(escalation.message).toContain(
-        `Blast radius: ${radius.length} entities: ${radius.slice(0, 5).join(', ')}`,
-      );
-      // The builder of orders-db is platform itself.
-      expect(pages.find(p => p.audience === 'builder')).toMatchObject({
-        recipients: ['group:default/platform'],
-      });
-
+      // Written once the escalation went out (after the builder's page).
       const { timeline } = await waitFor(
         'the escalation on the timeline',
         async () => {
           const d = await details(opened.id);
-          return d.timeline.some(e => e.data?.audience === 'escalation')
+          return d.timeline.some(
+            e => e.type === 'page' && e.data?.audience === 'escalation',
+          )
             ? d
             : undefined;
         },
         30_000,
       );
+      const pages = await pagesOf(opened.id);
+      const escalation = pages.find(p => p.audience === 'escalation')!;
+      expect(escalation).toBeDefined();
+      expect([...escalation.recipients].sort()).toEqual([
+        'group:default/architects',
+        'group:default/platform',
+      ]);
+      expect(escalation.channels).toEqual(['notification']);
+      expect(escalation.severity).toBe('critical');
+      const radius = opened.blastRadius;
+      expect(escalation.message).toContain(
+        `Blast radius: ${radius.length} entities: ${radius
+          .slice(0, 5)
+          .join(', ')}`,
+      );
+      // The builder of orders-db is platform itself; one page per audience.
+      expect(pages.map(p => p.audience).sort()).toEqual([
+        'builder',
+        'escalation',
+      ]);
+      expect(pages.find(p => p.audience === 'builder')).toMatchObject({
+        recipients: ['group:default/platform'],
+        channels: ['notification'],
+      });
       expect(timeline).toEqual(
         expect.arrayContaining([
           expect.objectContaining({
             type: 'page',
-            message: expect.stringMatching(/^Escalated to group:default\/(platform|architects), group:default\/(platform|architects) through notification/),
-            data: expect.objectContaining({ pageId: escalation.id, audience: 'escalation' }),
+            message: expect.stringMatching(
+              /^Escalated to group:default\/(platform|architects), group:default\/(platform|architects) through notification/,
+            ),
+            data: expect.objectContaining({
+              pageId: escalation.id,
+              audience: 'escalation',
+            }),
           }),
         ]),
       );

@@ -80,7 +80,11 @@ async function startServer(options: {
   });
   ended.catch(() => undefined);
 
-  const tail = (lines = 60) => output.split('\n').slice(-lines - 1).join('\n');
+  const tail = (lines = 60) =>
+    output
+      .split('\n')
+      .slice(-lines - 1)
+      .join('\n');
   const stop = async () => {
     await stopProcess(child);
     rmSync(dir, { recursive: true, force: true });
@@ -241,7 +245,10 @@ export async function startPrometheus(
         `Prometheus did not reload: ${res.status} ${await res.text()}`,
       );
     }
-    const wanted = rules.map(r => r.alert).sort().join(',');
+    const wanted = rules
+      .map(r => r.alert)
+      .sort()
+      .join(',');
     await waitFor(
       `Prometheus to load the rules ${wanted}`,
       async () => {
