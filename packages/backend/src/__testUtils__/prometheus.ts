@@ -70,15 +70,15 @@ async function startServer(options: {
   };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
-  // Fails the wait at once when the process ends (or never starts: a
+  // Ends the wait at once when the process ends (or never starts: a
   // missing binary is reported through 'error', not as an exit).
-  const ended = new Promise<never>((_, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code, signal) =>
-      reject(new Error(`${name} exited (${signal ?? `code ${code}`})`)),
-    );
+  let ended: Error | undefined;
+  child.once('error', error => {
+    ended = error;
   });
-  ended.catch(() => undefined);
+  child.once('exit', (code, signal) => {
+    ended = new Error(`${name} exited (${signal ?? `code ${code}`})`);
+  });
 
   const tail = (lines = 60) =>
     output
@@ -90,17 +90,19 @@ async function startServer(options: {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await Promise.race([
-      ended,
-      waitFor(
-        `${name} to be ready`,
-        async () => {
-          const res = await fetch(`${url}${options.readyPath}`);
-          return res.ok ? true : undefined;
-        },
-        options.timeoutMs ?? 60_000,
-      ),
-    ]);
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    for (;;) {
+      if (ended) throw ended;
+      const ready = await fetch(`${url}${options.readyPath}`).then(
+        res => res.ok,
+        () => false,
+      );
+      if (ready) break;
+      if (Date.now() > deadline) {
+        throw new Error(`Timed out waiting for ${name} to be ready`);
+      }
+      await new Promise(resolve => setTimeout(resolve, 250));
+    }
   } catch (error) {
     await stop();
     throw new Error(
