@@ -132,7 +132,8 @@ export const opsPlugin = createBackendPlugin({
         const runbooks = new RunbookRegistry({
           paths: config.getOptionalStringArray('ops.runbooks.paths') ?? [],
           urlReader: deps.urlReader,
-          entities,
+          // A refresh reads the locations of the catalog of now.
+          entities: { get: () => entities.refreshSoon() },
           logger,
         });
         const actions = new ActionRegistry();

@@ -84,7 +84,14 @@ export async function startDemoBackend(
     if (child.exitCode !== null) return;
     const exited = new Promise(r => child.once('exit', r));
     child.kill('SIGTERM');
-    await Promise.race([exited, new Promise(r => setTimeout(r, 10_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      exited,
+      new Promise(r => {
+        timer = setTimeout(r, 10_000);
+      }),
+    ]);
+    clearTimeout(timer);
     if (child.exitCode === null) child.kill('SIGKILL');
   };
 

@@ -395,7 +395,12 @@ export class DatabaseIncidentStore implements IncidentStore {
   async timeline(id: string): Promise<TimelineEvent[]> {
     const rows = await this.db<EventRow>('ops_incident_events')
       .where({ incident_id: id })
-      .orderBy('id', 'asc');
+      // When it happened, then in the order it was written: a signal is
+      // recorded after what it set off, but stamped when it was observed.
+      .orderBy([
+        { column: 'at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ]);
     return rows.map(toEvent);
   }
 }
