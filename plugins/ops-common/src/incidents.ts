@@ -95,7 +95,8 @@ export type TimelineEventType =
   | 'tier'
   | 'note'
   | 'action'
-  | 'page';
+  | 'page'
+  | 'resolution';
 
 /**
  * One thing that happened to an incident.

@@ -15,3 +15,4 @@ export * from './permissions';
 export * from './api';
 export * from './runbooks';
 export * from './agent';
+export * from './learning';

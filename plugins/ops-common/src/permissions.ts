@@ -101,6 +101,40 @@ export const opsRunCancelPermission = createPermission({
 });
 
 /**
+ * See the learning loop: resolutions, runbook drafts, agent overviews and
+ * load reports.
+ *
+ * @public
+ */
+export const opsLearningReadPermission = createPermission({
+  name: 'ops.learning.read',
+  attributes: { action: 'read' },
+});
+
+/**
+ * Review (edit, accept, reject, snooze) runbook drafts of entities one does
+ * not own: the owner of an entity may always review its drafts; this
+ * permission is for admins.
+ *
+ * @public
+ */
+export const opsLearningReviewPermission = createPermission({
+  name: 'ops.learning.review',
+  attributes: { action: 'update' },
+});
+
+/**
+ * Change the lifecycle of runbooks kept in the database (active, deprecated,
+ * retired) of entities one does not own.
+ *
+ * @public
+ */
+export const opsRunbookManagePermission = createPermission({
+  name: 'ops.runbook.manage',
+  attributes: { action: 'update' },
+});
+
+/**
  * Every permission of the suite, for registration with the permission
  * framework.
  *
@@ -117,4 +151,7 @@ export const opsPermissions = [
   opsRunExecutePermission,
   opsRunApprovePermission,
   opsRunCancelPermission,
+  opsLearningReadPermission,
+  opsLearningReviewPermission,
+  opsRunbookManagePermission,
 ];
