@@ -706,6 +706,20 @@ export class AgentService implements IncidentListener {
   ) {
     const { run, fencing } = claim;
     const now = new Date();
+    // The outcome reaches the incident before the run is marked finished: a
+    // replica that dies in between leaves a running run, which another
+    // takes over and ends again (what it does to the incident is
+    // idempotent), never a finished run whose incident is left open or
+    // unattributed.
+    const held = await this.options.runs.renew(
+      run.id,
+      fencing,
+      this.leaseMs,
+      now,
+    );
+    // Another holder or a cancel got there first: theirs is the last word.
+    if (!held) return;
+    await this.applyOutcome(run, incident, status, reason, now);
     const finished = await this.options.runs.finish(
       run.id,
       fencing,
@@ -713,9 +727,22 @@ export class AgentService implements IncidentListener {
       reason,
       now,
     );
-    // Another holder or a cancel got there first: theirs is the last word.
-    if (!finished) return;
-    this.pushRun(run);
+    if (finished) this.pushRun(run);
+  }
+
+  /**
+   * What a run's end does to its incident: a verified run resolves it as
+   * self-healed, a failed one counts against the circuit breaker and
+   * escalates it. Done again by a replica that takes over a run whose holder
+   * died while ending it.
+   */
+  private async applyOutcome(
+    run: StoredRun,
+    incident: Incident,
+    status: 'succeeded' | 'failed',
+    reason: string,
+    now: Date,
+  ) {
     const agent = run.agentRef ?? 'the ops agent';
     if (run.dryRun) {
       await this.options.incidents.record(incident, {
@@ -737,6 +764,10 @@ export class AgentService implements IncidentListener {
       now,
     );
     if (status === 'succeeded') {
+      const current = await this.options.incidents.get(incident.id);
+      if (current?.status === 'resolved' && current.resolvedBy === agent) {
+        return;
+      }
       await this.options.incidents.resolveAsSelfHealed(
         incident.id,
         agent,
