@@ -258,7 +258,8 @@ export class AgentService implements IncidentListener {
     }
     if (!options.dryRun) {
       const refusal = await this.limitReached(incident.entityRef, runbook);
-      if (refusal) throw new ConflictError(`Runbook ${runbookId} may not run: ${refusal}`);
+      if (refusal)
+        throw new ConflictError(`Runbook ${runbookId} may not run: ${refusal}`);
     }
     const run = await this.createRun(incident, runbook, options);
     if (!run) {
@@ -402,7 +403,9 @@ export class AgentService implements IncidentListener {
           if (!held) controller.abort(new RunPreempted('the lease was lost'));
         })
         .catch(error =>
-          this.options.logger.warn(`Could not renew the lease of run ${id}: ${error}`),
+          this.options.logger.warn(
+            `Could not renew the lease of run ${id}: ${error}`,
+          ),
         );
     }, Math.max(50, Math.floor(this.leaseMs / 3)));
     renewal.unref?.();
@@ -435,7 +438,10 @@ export class AgentService implements IncidentListener {
     const runbook = run.runbook;
     try {
       if (runbook.preconditions?.length) {
-        const pre = this.options.templates.check(runbook.preconditions, context);
+        const pre = this.options.templates.check(
+          runbook.preconditions,
+          context,
+        );
         if (!pre.ok) {
           throw new RunFailure(
             `precondition not met: ${describeCondition(pre.failed)}`,
@@ -455,7 +461,10 @@ export class AgentService implements IncidentListener {
           // running by a dead replica runs again with the same idempotency
           // key, so that its target ignores the repeat.
           if (prior?.status === 'succeeded') {
-            context.steps[step.id] = { output: prior.output, status: 'succeeded' };
+            context.steps[step.id] = {
+              output: prior.output,
+              status: 'succeeded',
+            };
           } else {
             context.steps[step.id] = await this.runStep(
               claim,
@@ -479,8 +488,12 @@ export class AgentService implements IncidentListener {
         }
       }
       if (run.dryRun) {
-        await this.end(claim, incident, 'succeeded',
-          'dry run: diagnostics ran, remediation described but not applied, verification skipped');
+        await this.end(
+          claim,
+          incident,
+          'succeeded',
+          'dry run: diagnostics ran, remediation described but not applied, verification skipped',
+        );
         return;
       }
       const verified = await this.verify(claim, incident, ordinal + 1, signal);
@@ -569,9 +582,10 @@ export class AgentService implements IncidentListener {
     }
     const finishedAt = new Date();
     const durationMs = finishedAt.getTime() - startedAt.getTime();
+    const recordedOutput = error ? undefined : this.options.redact(output);
     const ended = await this.options.runs.endStep(run.id, fencing, step.id, {
       status: error ? 'failed' : 'succeeded',
-      output: error ? undefined : this.options.redact(output),
+      output: recordedOutput,
       error,
       finishedAt,
       durationMs,
@@ -592,6 +606,15 @@ export class AgentService implements IncidentListener {
         phase,
         status: error ? 'failed' : 'succeeded',
         durationMs,
+        // What the run page shows in full, here too: the timeline is the
+        // incident's whole record. Large outputs are cut.
+        input: truncateForTimeline(
+          this.options.redact(input ?? step.input ?? {}),
+        ),
+        ...(recordedOutput === undefined
+          ? {}
+          : { output: truncateForTimeline(recordedOutput) }),
+        ...(error ? { error } : {}),
       },
     });
     this.pushRun(run);
@@ -614,7 +637,8 @@ export class AgentService implements IncidentListener {
   ): Promise<string> {
     const { run, fencing } = claim;
     const until = run.runbook.verify?.until ?? 'resolved';
-    const timeout = run.runbook.verify?.timeout ?? RUNBOOK_DEFAULTS.verifyTimeout;
+    const timeout =
+      run.runbook.verify?.timeout ?? RUNBOOK_DEFAULTS.verifyTimeout;
     const startedAt = new Date();
     const started = await this.options.runs.startStep(run.id, fencing, {
       stepId: 'verify',
@@ -667,7 +691,9 @@ export class AgentService implements IncidentListener {
         ? `verified: the incident resolved (${now.resolvedBy ?? 'its source'})`
         : undefined;
     }
-    const health = await this.options.health.getEntityHealth(incident.entityRef);
+    const health = await this.options.health.getEntityHealth(
+      incident.entityRef,
+    );
     const layer = health.layers.find(l => l.layer === incident.layer);
     return layer?.state === 'healthy'
       ? `verified: the ${incident.layer} layer is healthy (${layer.reason})`
@@ -788,7 +814,11 @@ export class AgentService implements IncidentListener {
     await this.options.incidents.escalate(incident.id, escalation);
   }
 
-  private async recordOnIncident(run: StoredRun, message: string, actor: string) {
+  private async recordOnIncident(
+    run: StoredRun,
+    message: string,
+    actor: string,
+  ) {
     const incident = await this.options.incidents.get(run.incidentId);
     if (incident) {
       await this.options.incidents.record(incident, {
@@ -808,6 +838,14 @@ export class AgentService implements IncidentListener {
       runId: run.id,
     });
   }
+}
+
+/** Values over 4 KB of JSON are replaced by a note of their size. */
+function truncateForTimeline(value: unknown): unknown {
+  const text = JSON.stringify(value) ?? 'null';
+  return text.length <= 4096
+    ? value
+    : { truncated: true, bytes: text.length, preview: text.slice(0, 1024) };
 }
 
 function publicRun(run: StoredRun): Run {

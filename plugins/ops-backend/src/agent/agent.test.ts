@@ -59,12 +59,19 @@ class Target {
   }
 }
 
-function component(name: string, annotations: Record<string, string> = {}): Entity {
+function component(
+  name: string,
+  annotations: Record<string, string> = {},
+): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: { name, namespace: 'default', annotations },
-    spec: { type: 'service', owner: 'group:default/payments', lifecycle: 'production' },
+    spec: {
+      type: 'service',
+      owner: 'group:default/payments',
+      lifecycle: 'production',
+    },
   };
 }
 
@@ -81,7 +88,11 @@ const entities: Entity[] = [
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: { name: 'checkout-agent', namespace: 'default' },
-    spec: { type: 'ops-agent', owner: 'group:default/payments', lifecycle: 'production' },
+    spec: {
+      type: 'ops-agent',
+      owner: 'group:default/payments',
+      lifecycle: 'production',
+    },
   },
   {
     apiVersion: 'backstage.io/v1alpha1',
@@ -180,10 +191,18 @@ function alert(
     alerts: [
       {
         status,
-        labels: { alertname: 'HighErrorRate', service, severity: 'critical', instance },
+        labels: {
+          alertname: 'HighErrorRate',
+          service,
+          severity: 'critical',
+          instance,
+        },
         annotations: { summary: '5xx above 5%' },
         startsAt: new Date(Date.now() - 60_000).toISOString(),
-        endsAt: status === 'resolved' ? new Date().toISOString() : '0001-01-01T00:00:00Z',
+        endsAt:
+          status === 'resolved'
+            ? new Date().toISOString()
+            : '0001-01-01T00:00:00Z',
         generatorURL: 'http://prometheus.local/graph',
         fingerprint,
       },
@@ -254,13 +273,24 @@ describe('the ops agent', () => {
       .query({ incidentId })
       .set(user());
     expect(res.status).toBe(200);
-    return res.body.items as Array<{ id: string; status: string; reason?: string }>;
+    return res.body.items as Array<{
+      id: string;
+      status: string;
+      reason?: string;
+    }>;
   }
 
   it('heals a routine incident: diagnose, remediate once, verify, resolve as self-healed, page no one', async () => {
-    writeFileSync(join(dir, 'clear.yaml'), runbookYaml({ id: 'clear-checkout', service: 'checkout-api' }));
+    writeFileSync(
+      join(dir, 'clear.yaml'),
+      runbookYaml({ id: 'clear-checkout', service: 'checkout-api' }),
+    );
     const server = await start();
-    await request(server).post('/api/ops/ingest/alertmanager').set(sender()).send(alert('firing', instance)).expect(200);
+    await request(server)
+      .post('/api/ops/ingest/alertmanager')
+      .set(sender())
+      .send(alert('firing', instance))
+      .expect(200);
 
     const incident = await incidentOf(server);
     expect(incident.tier).toBe('routine');
@@ -271,12 +301,21 @@ describe('the ops agent', () => {
     const [run] = await runsOf(server, incident.id);
     expect(remediation.idempotencyKey).toBe(`${run.id}:clear`);
     // The diagnostic ran first.
-    expect(target.requests[0]).toMatchObject({ method: 'GET', url: '/healthz' });
+    expect(target.requests[0]).toMatchObject({
+      method: 'GET',
+      url: '/healthz',
+    });
 
     // The failure stops: the alert resolves, which verifies the run.
-    await request(server).post('/api/ops/ingest/alertmanager').set(sender()).send(alert('resolved', instance)).expect(200);
+    await request(server)
+      .post('/api/ops/ingest/alertmanager')
+      .set(sender())
+      .send(alert('resolved', instance))
+      .expect(200);
     const done = await eventually('the run to succeed', async () => {
-      const res = await request(server).get(`/api/ops/runs/${run.id}`).set(user());
+      const res = await request(server)
+        .get(`/api/ops/runs/${run.id}`)
+        .set(user());
       return res.body.run.status === 'succeeded' ? res.body : undefined;
     });
     expect(done.steps.map((s: any) => [s.phase, s.stepId, s.status])).toEqual([
@@ -285,32 +324,62 @@ describe('the ops agent', () => {
       ['verify', 'verify', 'succeeded'],
     ]);
     const clear = done.steps[1];
-    expect(clear.input.headers.Authorization).not.toContain('sekret-admin-token');
+    expect(clear.input.headers.Authorization).not.toContain(
+      'sekret-admin-token',
+    );
     expect(JSON.stringify(done)).not.toContain('sekret-admin-token');
 
     const details = await eventually('the self-healed incident', async () => {
-      const res = await request(server).get(`/api/ops/incidents/${incident.id}`).set(user());
-      return res.body.incident.resolvedBy === 'component:default/checkout-agent' ? res.body : undefined;
+      const res = await request(server)
+        .get(`/api/ops/incidents/${incident.id}`)
+        .set(user());
+      return res.body.incident.resolvedBy === 'component:default/checkout-agent'
+        ? res.body
+        : undefined;
     });
     expect(details.incident.status).toBe('resolved');
     const messages = details.timeline.map((e: any) => e.message).join('\n');
     expect(messages).toMatch(/Run of runbook clear-checkout .* started/);
     expect(messages).toMatch(/Remediation clear \(http:request\) succeeded/);
-    expect(messages).toMatch(/Self-healed by component:default\/checkout-agent/);
+    const step = details.timeline.find(
+      (e: any) => e.type === 'action' && e.data?.stepId === 'clear',
+    );
+    expect(step.data).toMatchObject({
+      runId: run.id,
+      status: 'succeeded',
+      input: { method: 'DELETE', url: `http://${instance}/admin/faults` },
+      output: { status: 200, body: { cleared: true } },
+    });
+    expect(step.data.input.headers.Authorization).not.toContain('sekret');
+    expect(messages).toMatch(
+      /Self-healed by component:default\/checkout-agent/,
+    );
     expect(target.requests.filter(r => r.method === 'DELETE')).toHaveLength(1);
     expect(sent).toEqual([]);
-    const pages = await request(server).get('/api/ops/pages').query({ incidentId: incident.id }).set(user());
+    const pages = await request(server)
+      .get('/api/ops/pages')
+      .query({ incidentId: incident.id })
+      .set(user());
     expect(pages.body.totalCount).toBe(0);
   });
 
   it('escalates a failed remediation as novel and pages the builder', async () => {
-    writeFileSync(join(dir, 'clear.yaml'), runbookYaml({ id: 'clear-checkout', service: 'checkout-api' }));
+    writeFileSync(
+      join(dir, 'clear.yaml'),
+      runbookYaml({ id: 'clear-checkout', service: 'checkout-api' }),
+    );
     target.status = 500;
     const server = await start();
-    await request(server).post('/api/ops/ingest/alertmanager').set(sender()).send(alert('firing', instance)).expect(200);
+    await request(server)
+      .post('/api/ops/ingest/alertmanager')
+      .set(sender())
+      .send(alert('firing', instance))
+      .expect(200);
     const incident = await incidentOf(server);
     const escalated = await eventually('the escalation', async () => {
-      const res = await request(server).get(`/api/ops/incidents/${incident.id}`).set(user());
+      const res = await request(server)
+        .get(`/api/ops/incidents/${incident.id}`)
+        .set(user());
       return res.body.incident.tier === 'novel' ? res.body : undefined;
     });
     expect(escalated.timeline.map((e: any) => e.message).join('\n')).toMatch(
@@ -318,24 +387,43 @@ describe('the ops agent', () => {
     );
     const [run] = await runsOf(server, incident.id);
     expect(run.status).toBe('failed');
-    await eventually('the page', async () => (sent.length > 0 ? sent : undefined));
-    expect(sent[0].recipients).toEqual({ type: 'entity', entityRef: ['group:default/payments'] });
+    await eventually('the page', async () =>
+      sent.length > 0 ? sent : undefined,
+    );
+    expect(sent[0].recipients).toEqual({
+      type: 'entity',
+      entityRef: ['group:default/payments'],
+    });
     expect(sent[0].payload.link).toContain(`/ops/incidents/${incident.id}`);
     const pages = await eventually('the stored page', async () => {
-      const res = await request(server).get('/api/ops/pages').query({ incidentId: incident.id }).set(user());
+      const res = await request(server)
+        .get('/api/ops/pages')
+        .query({ incidentId: incident.id })
+        .set(user());
       return res.body.totalCount === 1 ? res.body : undefined;
     });
-    expect(pages.items[0]).toMatchObject({ audience: 'builder', recipients: ['group:default/payments'] });
+    expect(pages.items[0]).toMatchObject({
+      audience: 'builder',
+      recipients: ['group:default/payments'],
+    });
   });
 
   it('trips the circuit breaker and escalates the next incident without running', async () => {
     writeFileSync(
       join(dir, 'clear.yaml'),
-      runbookYaml({ id: 'clear-checkout', service: 'checkout-api', breakerFailures: 1 }),
+      runbookYaml({
+        id: 'clear-checkout',
+        service: 'checkout-api',
+        breakerFailures: 1,
+      }),
     );
     target.status = 503;
     const server = await start();
-    await request(server).post('/api/ops/ingest/alertmanager').set(sender()).send(alert('firing', instance)).expect(200);
+    await request(server)
+      .post('/api/ops/ingest/alertmanager')
+      .set(sender())
+      .send(alert('firing', instance))
+      .expect(200);
     const first = await incidentOf(server);
     await eventually('the first run to fail', async () => {
       const [run] = await runsOf(server, first.id);
@@ -363,33 +451,59 @@ describe('the ops agent', () => {
         .get('/api/ops/incidents')
         .query({ entityRef: 'component:default/checkout-api', status: 'open' })
         .set(user());
-      return res.body.items.find((i: any) => i.fingerprint === 'another-failure' && i.tier === 'novel');
+      return res.body.items.find(
+        (i: any) => i.fingerprint === 'another-failure' && i.tier === 'novel',
+      );
     });
     expect(await runsOf(server, second.id)).toEqual([]);
-    const details = await request(server).get(`/api/ops/incidents/${second.id}`).set(user());
-    expect(details.body.timeline.map((e: any) => e.message).join('\n')).toMatch(/circuit breaker .* is open/);
+    const details = await request(server)
+      .get(`/api/ops/incidents/${second.id}`)
+      .set(user());
+    expect(details.body.timeline.map((e: any) => e.message).join('\n')).toMatch(
+      /circuit breaker .* is open/,
+    );
     expect(target.requests.length).toBe(calls);
   });
 
   it('waits for approval, runs when approved, and escalates when rejected', async () => {
     writeFileSync(
       join(dir, 'clear.yaml'),
-      runbookYaml({ id: 'clear-checkout', service: 'checkout-api', approval: 'required' }),
+      runbookYaml({
+        id: 'clear-checkout',
+        service: 'checkout-api',
+        approval: 'required',
+      }),
     );
     writeFileSync(
       join(dir, 'clear-payment.yaml'),
-      runbookYaml({ id: 'clear-payment', service: 'payment-service', approval: 'required' }),
+      runbookYaml({
+        id: 'clear-payment',
+        service: 'payment-service',
+        approval: 'required',
+      }),
     );
     const server = await start();
-    await request(server).post('/api/ops/ingest/alertmanager').set(sender()).send(alert('firing', instance)).expect(200);
+    await request(server)
+      .post('/api/ops/ingest/alertmanager')
+      .set(sender())
+      .send(alert('firing', instance))
+      .expect(200);
     const incident = await incidentOf(server);
     const waiting = await eventually('the run awaiting approval', async () => {
       const [run] = await runsOf(server, incident.id);
       return run?.status === 'awaiting-approval' ? run : undefined;
     });
     expect(target.requests).toEqual([]);
-    await request(server).post(`/api/ops/runs/${waiting.id}/cancel`).set(user()).send({}).expect(200);
-    await request(server).post(`/api/ops/runs/${waiting.id}/approve`).set(user()).send({}).expect(409);
+    await request(server)
+      .post(`/api/ops/runs/${waiting.id}/cancel`)
+      .set(user())
+      .send({})
+      .expect(200);
+    await request(server)
+      .post(`/api/ops/runs/${waiting.id}/approve`)
+      .set(user())
+      .send({})
+      .expect(409);
 
     await request(server)
       .post('/api/ops/ingest/alertmanager')
@@ -397,10 +511,13 @@ describe('the ops agent', () => {
       .send(alert('firing', instance, 'payment-service'))
       .expect(200);
     const payment = await incidentOf(server, 'payment-service');
-    const paymentRun = await eventually('the payment run awaiting approval', async () => {
-      const [run] = await runsOf(server, payment.id);
-      return run?.status === 'awaiting-approval' ? run : undefined;
-    });
+    const paymentRun = await eventually(
+      'the payment run awaiting approval',
+      async () => {
+        const [run] = await runsOf(server, payment.id);
+        return run?.status === 'awaiting-approval' ? run : undefined;
+      },
+    );
     const approved = await request(server)
       .post(`/api/ops/runs/${paymentRun.id}/approve`)
       .set(user())
@@ -412,17 +529,27 @@ describe('the ops agent', () => {
     );
 
     // The cancelled checkout run escalated its incident.
-    const cancelled = await request(server).get(`/api/ops/incidents/${incident.id}`).set(user());
+    const cancelled = await request(server)
+      .get(`/api/ops/incidents/${incident.id}`)
+      .set(user());
     expect(cancelled.body.incident.tier).toBe('novel');
   });
 
   it('rejecting an approval escalates the incident', async () => {
     writeFileSync(
       join(dir, 'clear.yaml'),
-      runbookYaml({ id: 'clear-checkout', service: 'checkout-api', approval: 'required' }),
+      runbookYaml({
+        id: 'clear-checkout',
+        service: 'checkout-api',
+        approval: 'required',
+      }),
     );
     const server = await start();
-    await request(server).post('/api/ops/ingest/alertmanager').set(sender()).send(alert('firing', instance)).expect(200);
+    await request(server)
+      .post('/api/ops/ingest/alertmanager')
+      .set(sender())
+      .send(alert('firing', instance))
+      .expect(200);
     const incident = await incidentOf(server);
     const waiting = await eventually('the run awaiting approval', async () => {
       const [run] = await runsOf(server, incident.id);
@@ -434,22 +561,40 @@ describe('the ops agent', () => {
       .send({ message: 'not during the sale' });
     expect(rejected.body.status).toBe('rejected');
     const details = await eventually('the escalation', async () => {
-      const res = await request(server).get(`/api/ops/incidents/${incident.id}`).set(user());
+      const res = await request(server)
+        .get(`/api/ops/incidents/${incident.id}`)
+        .set(user());
       return res.body.incident.tier === 'novel' ? res.body : undefined;
     });
     expect(details.timeline.map((e: any) => e.message).join('\n')).toMatch(
       /refused the approval of runbook clear-checkout: not during the sale/,
     );
-    await eventually('the page', async () => (sent.length > 0 ? sent : undefined));
+    await eventually('the page', async () =>
+      sent.length > 0 ? sent : undefined,
+    );
   });
 
   it('dry-runs by hand: diagnostics run, remediation is described and not sent', async () => {
-    writeFileSync(join(dir, 'clear.yaml'), runbookYaml({ id: 'clear-checkout', service: 'checkout-api', approval: 'required' }));
+    writeFileSync(
+      join(dir, 'clear.yaml'),
+      runbookYaml({
+        id: 'clear-checkout',
+        service: 'checkout-api',
+        approval: 'required',
+      }),
+    );
     const server = await start();
-    await request(server).post('/api/ops/ingest/alertmanager').set(sender()).send(alert('firing', instance)).expect(200);
+    await request(server)
+      .post('/api/ops/ingest/alertmanager')
+      .set(sender())
+      .send(alert('firing', instance))
+      .expect(200);
     const incident = await incidentOf(server);
 
-    const bad = await request(server).post('/api/ops/runs').set(user()).send({ incidentId: incident.id });
+    const bad = await request(server)
+      .post('/api/ops/runs')
+      .set(user())
+      .send({ incidentId: incident.id });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/runbookId/);
     const unknown = await request(server)
@@ -461,11 +606,20 @@ describe('the ops agent', () => {
     const started = await request(server)
       .post('/api/ops/runs')
       .set(user())
-      .send({ incidentId: incident.id, runbookId: 'clear-checkout', dryRun: true });
+      .send({
+        incidentId: incident.id,
+        runbookId: 'clear-checkout',
+        dryRun: true,
+      });
     expect(started.status).toBe(201);
-    expect(started.body).toMatchObject({ dryRun: true, requestedBy: 'user:default/mock' });
+    expect(started.body).toMatchObject({
+      dryRun: true,
+      requestedBy: 'user:default/mock',
+    });
     const done = await eventually('the dry run', async () => {
-      const res = await request(server).get(`/api/ops/runs/${started.body.id}`).set(user());
+      const res = await request(server)
+        .get(`/api/ops/runs/${started.body.id}`)
+        .set(user());
       return res.body.run.status === 'succeeded' ? res.body : undefined;
     });
     expect(done.run.reason).toMatch(/dry run/);
@@ -487,20 +641,32 @@ describe('the ops agent', () => {
       ),
     );
     const server = await start();
-    await request(server).post('/api/ops/ingest/alertmanager').set(sender()).send(alert('firing', instance)).expect(200);
+    await request(server)
+      .post('/api/ops/ingest/alertmanager')
+      .set(sender())
+      .send(alert('firing', instance))
+      .expect(200);
     const incident = await incidentOf(server);
     // A draft never matches: the incident is novel and nothing ran.
     expect(incident.tier).toBe('novel');
     const real = await request(server)
       .post('/api/ops/runs')
       .set(user())
-      .send({ incidentId: incident.id, runbookId: 'clear-checkout', dryRun: false });
+      .send({
+        incidentId: incident.id,
+        runbookId: 'clear-checkout',
+        dryRun: false,
+      });
     expect(real.status).toBe(409);
     expect(real.body.error.message).toMatch(/draft; only a dry run/);
     const dry = await request(server)
       .post('/api/ops/runs')
       .set(user())
-      .send({ incidentId: incident.id, runbookId: 'clear-checkout', dryRun: true });
+      .send({
+        incidentId: incident.id,
+        runbookId: 'clear-checkout',
+        dryRun: true,
+      });
     expect(dry.status).toBe(201);
     expect(dry.body.runbookTitle).toBe('Clear the faults of checkout-api');
   });
@@ -508,21 +674,42 @@ describe('the ops agent', () => {
   it('without a cooldown, runs an incident even when another run looks newer than now', async () => {
     // Replicas' clocks differ, and a run another incident created while this
     // one was checked is newer than the check's "now": neither is a cooldown.
-    writeFileSync(join(dir, 'clear.yaml'), runbookYaml({ id: 'clear-checkout', service: 'checkout-api' }));
+    writeFileSync(
+      join(dir, 'clear.yaml'),
+      runbookYaml({ id: 'clear-checkout', service: 'checkout-api' }),
+    );
     const server = await start();
     const now = Date.now();
     jest.useFakeTimers({
       now: now + 10_000,
       doNotFake: [
-        'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame',
-        'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback', 'setImmediate',
-        'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout',
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'requestAnimationFrame',
+        'cancelAnimationFrame',
+        'requestIdleCallback',
+        'cancelIdleCallback',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
       ],
     });
     try {
-      await request(server).post('/api/ops/ingest/alertmanager').set(sender()).send(alert('firing', instance)).expect(200);
+      await request(server)
+        .post('/api/ops/ingest/alertmanager')
+        .set(sender())
+        .send(alert('firing', instance))
+        .expect(200);
       const ahead = await incidentOf(server);
-      await eventually('the first run', async () => (await runsOf(server, ahead.id))[0]);
+      await eventually(
+        'the first run',
+        async () => (await runsOf(server, ahead.id))[0],
+      );
     } finally {
       jest.useRealTimers();
     }
@@ -536,31 +723,61 @@ describe('the ops agent', () => {
         .get('/api/ops/incidents')
         .query({ entityRef: 'component:default/checkout-api' })
         .set(user());
-      return res.body.items.find((i: any) => i.fingerprint === 'another-failure');
+      return res.body.items.find(
+        (i: any) => i.fingerprint === 'another-failure',
+      );
     });
     const runs = await eventually('its run', async () => {
       const found = await runsOf(server, second.id);
       return found.length > 0 ? found : undefined;
     }).catch(async e => {
-      const details = await request(server).get(`/api/ops/incidents/${second.id}`).set(user());
-      throw new Error(`${e.message}: ${details.body.timeline.map((t: any) => t.message).join('; ')}`);
+      const details = await request(server)
+        .get(`/api/ops/incidents/${second.id}`)
+        .set(user());
+      throw new Error(
+        `${e.message}: ${details.body.timeline
+          .map((t: any) => t.message)
+          .join('; ')}`,
+      );
     });
     expect(runs).toHaveLength(1);
   });
 
   it('answers 403 without permission and 404 for an unknown run', async () => {
-    writeFileSync(join(dir, 'clear.yaml'), runbookYaml({ id: 'clear-checkout', service: 'checkout-api' }));
+    writeFileSync(
+      join(dir, 'clear.yaml'),
+      runbookYaml({ id: 'clear-checkout', service: 'checkout-api' }),
+    );
     const denied = await start({ deny: true });
     await request(denied).get('/api/ops/runs').set(user()).expect(403);
-    await request(denied).post('/api/ops/runs/x/approve').set(user()).send({}).expect(403);
-    await request(denied).post('/api/ops/runbooks/refresh').set(user()).expect(403);
+    await request(denied)
+      .post('/api/ops/runs/x/approve')
+      .set(user())
+      .send({})
+      .expect(403);
+    await request(denied)
+      .post('/api/ops/runbooks/refresh')
+      .set(user())
+      .expect(403);
     const server = await start();
-    await request(server).get('/api/ops/runs/does-not-exist').set(user()).expect(404);
+    await request(server)
+      .get('/api/ops/runs/does-not-exist')
+      .set(user())
+      .expect(404);
     const actions = await request(server).get('/api/ops/actions').set(user());
     expect(actions.body.actions.map((a: any) => a.id)).toEqual(
-      expect.arrayContaining(['http:request', 'http:check', 'signals:query', 'health:wait', 'incident:note', 'notify:owner']),
+      expect.arrayContaining([
+        'http:request',
+        'http:check',
+        'signals:query',
+        'health:wait',
+        'incident:note',
+        'notify:owner',
+      ]),
     );
-    const refreshed = await request(server).post('/api/ops/runbooks/refresh').set(user());
+    const refreshed = await request(server)
+      .post('/api/ops/runbooks/refresh')
+      .set(user());
     expect(refreshed.body).toMatchObject({ runbooks: 1, problems: [] });
   });
 });
