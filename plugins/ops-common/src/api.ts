@@ -16,4 +16,6 @@ export type OpsPushMessage =
   | { type: 'incident'; entityRef: string; incidentId: string }
   | { type: 'unrouted' }
   | { type: 'run'; entityRef: string; incidentId: string; runId: string }
-  | { type: 'runbooks' };
+  | { type: 'runbooks' }
+  /** Runbook drafts of the entity changed: drafted, edited, accepted, rejected or snoozed. */
+  | { type: 'learning'; entityRef: string };
