@@ -1,0 +1,11 @@
+export {
+  canonicalJson,
+  DEFAULT_VOLATILE_LABELS,
+  fleetSignatureOf,
+  hashOf,
+  isVolatileValue,
+  signatureOf,
+  stableLabels,
+  volatileLabelNames,
+} from './signature';
+export type { SignatureIncident, SignatureOptions } from './signature';
