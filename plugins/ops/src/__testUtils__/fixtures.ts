@@ -1,9 +1,13 @@
 import { Entity } from '@backstage/catalog-model';
 import {
+  AgentOverview,
   Incident,
+  LoadReport,
   Page,
+  Resolution,
   Run,
   RunStep,
+  RunbookDraft,
   RunbookSummary,
 } from '@operable/backstage-plugin-ops-common';
 
@@ -118,6 +122,185 @@ export function makePage(overrides: Partial<Page> = {}): Page {
     offHours: false,
     sentAt: hoursAgo(2.5),
     message: 'Checkout returns 500s: no runbook matches',
+    ...overrides,
+  };
+}
+
+export function makeResolution(
+  overrides: Partial<Resolution> = {},
+): Resolution {
+  return {
+    incidentId: 'inc-1',
+    entityRef: 'component:default/checkout',
+    signature: 'sig-1',
+    cause: 'capacity',
+    actions: [
+      {
+        action: 'http:request',
+        input: { url: 'http://checkout:8080/admin/restart', method: 'POST' },
+      },
+      { text: 'Raised the pool size in the config repo' },
+    ],
+    notes: 'The pool ran dry after the deploy.',
+    notActionable: false,
+    resolvedBy: 'user:default/alice',
+    resolvedAt: hoursAgo(1),
+    minutesToResolve: 42,
+    ...overrides,
+  };
+}
+
+export function makeDraft(overrides: Partial<RunbookDraft> = {}): RunbookDraft {
+  return {
+    id: 'draft-1',
+    status: 'pending',
+    runbook: {
+      id: 'checkout-pool-exhausted',
+      title: 'Restart checkout when its pool is exhausted',
+      owner: 'group:default/payments',
+      version: '1',
+      lifecycle: 'active',
+      match: {
+        signals: ['PoolExhausted'],
+        labels: 'service=checkout',
+        entity: { ref: ['component:default/checkout'] },
+      },
+      remediation: [
+        {
+          id: 'restart',
+          action: 'http:request',
+          input: { url: 'http://checkout:8080/admin/restart', method: 'POST' },
+        },
+      ],
+      verify: { until: 'resolved', timeout: '5m' },
+      limits: { maxRunsPerHour: 3 },
+      approval: 'none',
+    },
+    signature: {
+      key: 'sig-1',
+      scope: 'entity',
+      subject: 'component:default/checkout',
+      layer: 'product',
+      names: ['PoolExhausted'],
+      labels: { service: 'checkout', severity: 'high' },
+    },
+    entityRef: 'component:default/checkout',
+    owner: 'group:default/payments',
+    provenance: {
+      incidentIds: ['inc-11', 'inc-12', 'inc-13'],
+      actions: [
+        {
+          action: 'http:request',
+          input: { url: 'http://checkout:8080/admin/restart', method: 'POST' },
+        },
+      ],
+    },
+    createdAt: hoursAgo(5),
+    updatedAt: hoursAgo(5),
+    manualSteps: [],
+    ...overrides,
+  };
+}
+
+export function makeAgentOverview(
+  overrides: Partial<AgentOverview> = {},
+): AgentOverview {
+  return {
+    agentRef: 'component:default/checkout-agent',
+    owner: 'group:default/platform',
+    lifecycle: 'production',
+    serves: ['component:default/checkout', 'component:default/cart'],
+    runbooks: [
+      {
+        id: 'restart-worker',
+        title: 'Restart a stuck worker',
+        lifecycle: 'active',
+        source: 'runbooks/restart-worker.yaml',
+        stale: false,
+        lastMatchedAt: hoursAgo(20),
+      },
+      {
+        id: 'flush-cache',
+        title: 'Flush the cart cache',
+        lifecycle: 'deprecated',
+        source: 'database',
+        stale: true,
+        lastMatchedAt: hoursAgo(24 * 70),
+      },
+    ],
+    weeks: [
+      {
+        weekStart: '2026-02-16',
+        runs: 4,
+        succeeded: 4,
+        failed: 0,
+        humanMinutesSaved: 80,
+      },
+      {
+        weekStart: '2026-02-23',
+        runs: 6,
+        succeeded: 5,
+        failed: 1,
+        humanMinutesSaved: 100,
+      },
+      {
+        weekStart: '2026-03-02',
+        runs: 0,
+        succeeded: 0,
+        failed: 0,
+        humanMinutesSaved: 0,
+      },
+    ],
+    successRate: 0.9,
+    humanMinutesSaved: 180,
+    recentFailures: [
+      makeRun({
+        id: 'run-9',
+        status: 'failed',
+        runbookId: 'restart-worker',
+        runbookTitle: 'Restart a stuck worker',
+        reason: 'verification timed out after 5m',
+        createdAt: hoursAgo(30),
+      }),
+    ],
+    drift: {
+      state: 'degraded',
+      reason: 'success rate 83% against a baseline of 97%',
+    },
+    problems: [],
+    ...overrides,
+  };
+}
+
+export function makeLoadReport(overrides: Partial<LoadReport> = {}): LoadReport {
+  return {
+    subject: 'group:default/payments',
+    weeks: [
+      {
+        weekStart: '2026-02-16',
+        novel: 2,
+        systemic: 0,
+        selfHealed: 6,
+        promoted: 1,
+        absorbedShare: 0.75,
+      },
+      {
+        weekStart: '2026-02-23',
+        novel: 5,
+        systemic: 1,
+        selfHealed: 3,
+        promoted: 0,
+        absorbedShare: 0.33,
+      },
+      {
+        weekStart: '2026-03-02',
+        novel: 7,
+        systemic: 2,
+        selfHealed: 2,
+        promoted: 0,
+        absorbedShare: 0.18,
+      },
+    ],
     ...overrides,
   };
 }

@@ -2,6 +2,8 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
   ActionDescription,
+  AgentOverview,
+  DraftStatus,
   EntityHealth,
   EntityOwnership,
   EntityRunbooks,
@@ -9,12 +11,19 @@ import {
   IncidentDetails,
   IncidentList,
   IncidentStatus,
+  LoadReport,
   Page,
+  Resolution,
+  ResolutionInput,
   Run,
   RunDetails,
   RunStatus,
+  RunbookDefinition,
+  RunbookDraft,
+  RunbookLifecycle,
   RunbookProblem,
   Signal,
+  StoredRunbookVersion,
   Tier,
   TimelineEvent,
 } from '@operable/backstage-plugin-ops-common';
@@ -133,6 +142,62 @@ export interface RunbookRefreshResult {
 }
 
 /**
+ * How an incident is resolved: the message goes to the timeline; a novel or
+ * systemic incident needs its structured resolution.
+ *
+ * @public
+ */
+export interface ResolveIncidentRequest {
+  message?: string;
+  resolution?: ResolutionInput;
+}
+
+/**
+ * Which runbook drafts to list. Every field is optional; `status` matches any
+ * of its values.
+ *
+ * @public
+ */
+export interface DraftQuery {
+  /** Drafts for this entity. */
+  entityRef?: string;
+  /** Drafts this owner (a group or user ref) reviews. */
+  owner?: string;
+  status?: DraftStatus | DraftStatus[];
+}
+
+/**
+ * The runbook drafts matching a query.
+ *
+ * @public
+ */
+export interface DraftList {
+  items: RunbookDraft[];
+  totalCount: number;
+}
+
+/**
+ * An accepted draft, and the stored runbook version it became.
+ *
+ * @public
+ */
+export interface AcceptedDraft {
+  draft: RunbookDraft;
+  runbook: StoredRunbookVersion;
+}
+
+/**
+ * How long a draft waits, and why.
+ *
+ * @public
+ */
+export interface SnoozeDraftRequest {
+  reason: string;
+  /** When the draft comes back to the review queue (ISO 8601). */
+  until: string;
+}
+
+/**
  * The browser's view of the Operable ops backend.
  *
  * @public
@@ -159,11 +224,27 @@ export interface OpsApi {
     options?: { message?: string },
   ): Promise<Incident>;
 
-  /** Closes the incident; the message goes to the timeline. */
+  /**
+   * Closes the incident; the message goes to the timeline. A novel or
+   * systemic incident needs a structured resolution (the backend answers 400
+   * without one).
+   */
   resolveIncident(
     id: string,
-    options?: { message?: string },
+    options?: ResolveIncidentRequest,
   ): Promise<Incident>;
+
+  /** How a person resolved the incident; rejects with a 404 when nobody said yet. */
+  getResolution(incidentId: string): Promise<Resolution>;
+
+  /**
+   * Records the resolution of an incident that is resolved already, e.g. by
+   * its alert; rejects with a 409 when it has one.
+   */
+  addResolution(
+    incidentId: string,
+    resolution: ResolutionInput,
+  ): Promise<Resolution>;
 
   /** Adds a note to the timeline of an incident. */
   addIncidentNote(id: string, message: string): Promise<TimelineEvent>;
@@ -218,6 +299,54 @@ export interface OpsApi {
 
   /** The diagnostic and remediation actions runbooks can use. */
   listActions(): Promise<{ actions: ActionDescription[] }>;
+
+  /** The runbook drafts of the learning loop matching the query. */
+  listDrafts(query?: DraftQuery): Promise<DraftList>;
+
+  /** One runbook draft. */
+  getDraft(id: string): Promise<RunbookDraft>;
+
+  /**
+   * Replaces the drafted runbook; the backend validates it and answers 400,
+   * naming the field, when it is not a valid runbook.
+   */
+  updateDraft(id: string, runbook: RunbookDefinition): Promise<RunbookDraft>;
+
+  /** Accepts a draft: its runbook is stored, versioned, and runs from now on. */
+  acceptDraft(id: string): Promise<AcceptedDraft>;
+
+  /** Rejects a draft for a reason. */
+  rejectDraft(id: string, reason: string): Promise<RunbookDraft>;
+
+  /** Puts a draft aside until a date, for a reason. */
+  snoozeDraft(id: string, request: SnoozeDraftRequest): Promise<RunbookDraft>;
+
+  /** A runbook kept in the database as the YAML file to commit. */
+  exportStoredRunbook(runbookId: string): Promise<string>;
+
+  /** Moves a runbook kept in the database to another lifecycle. */
+  setStoredRunbookLifecycle(
+    runbookId: string,
+    lifecycle: RunbookLifecycle,
+  ): Promise<StoredRunbookVersion>;
+
+  /**
+   * What an ops agent does: the entities it serves, its runbooks, runs per
+   * week, success rate, minutes saved, failures and drift. Rejects with a 404
+   * when the entity is not an ops agent.
+   */
+  getAgentOverview(
+    agentRef: string | CompoundEntityRef,
+  ): Promise<AgentOverview>;
+
+  /** Novel incidents per week of a team's entities against what its agents absorbed. */
+  getGroupLoad(groupRef: string | CompoundEntityRef): Promise<LoadReport>;
+
+  /** Novel incidents per week of one entity against what its agent absorbed. */
+  getEntityLoad(entityRef: string | CompoundEntityRef): Promise<LoadReport>;
+
+  /** The teams whose operational debt grows faster than their agents absorb it. */
+  listDrowning(): Promise<{ items: LoadReport[] }>;
 }
 
 /**

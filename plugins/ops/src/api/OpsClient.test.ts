@@ -10,6 +10,12 @@ import {
 import { rest } from 'msw';
 import { setupServer } from 'msw/node';
 import { OpsClient } from './OpsClient';
+import {
+  makeAgentOverview,
+  makeDraft,
+  makeLoadReport,
+  makeResolution,
+} from '../__testUtils__/fixtures';
 
 const baseUrl = 'http://localhost:7007';
 
@@ -593,6 +599,303 @@ describe('OpsClient', () => {
       );
 
       await expect(client.listActions()).resolves.toEqual({ actions });
+    });
+  });
+
+  /** Records every request under `/api/ops/` and answers with `answer`. */
+  function captureRequests(
+    answer: (path: string) => { status?: number; json?: unknown; text?: string },
+  ) {
+    const requests: Array<{
+      method: string;
+      path: string;
+      search: URLSearchParams;
+      body: unknown;
+      type: string | null;
+    }> = [];
+    server.use(
+      rest.all(`${baseUrl}/api/ops/*`, async (req, res, ctx) => {
+        const text = await req.text();
+        requests.push({
+          method: req.method,
+          path: req.url.pathname,
+          search: req.url.searchParams,
+          body: text ? JSON.parse(text) : undefined,
+          type: req.headers.get('content-type'),
+        });
+        const { status = 200, json, text: reply } = answer(req.url.pathname);
+        return reply === undefined
+          ? res(ctx.status(status), ctx.json(json))
+          : res(ctx.status(status), ctx.text(reply));
+      }),
+    );
+    return requests;
+  }
+
+  describe('resolutions', () => {
+    const resolution = makeResolution();
+
+    it('resolves with a structured resolution beside the message', async () => {
+      const requests = captureRequests(() => ({ json: {} }));
+
+      await client.resolveIncident('inc/1', {
+        message: 'restarted it',
+        resolution: {
+          cause: 'capacity',
+          actions: [{ action: 'http:request', input: { url: 'http://x' } }],
+        },
+      });
+
+      expect(requests).toEqual([
+        expect.objectContaining({
+          method: 'POST',
+          path: '/api/ops/incidents/inc%2F1/resolve',
+          body: {
+            message: 'restarted it',
+            resolution: {
+              cause: 'capacity',
+              actions: [{ action: 'http:request', input: { url: 'http://x' } }],
+            },
+          },
+          type: 'application/json',
+        }),
+      ]);
+    });
+
+    it('fetches the resolution of an incident and says 404 when there is none', async () => {
+      captureRequests(path =>
+        path.endsWith('/inc-1/resolution')
+          ? { json: resolution }
+          : {
+              status: 404,
+              json: {
+                error: { name: 'NotFoundError', message: 'no resolution' },
+                request: { method: 'GET', url: path },
+                response: { statusCode: 404 },
+              },
+            },
+      );
+
+      await expect(client.getResolution('inc-1')).resolves.toEqual(resolution);
+      const error = await client.getResolution('inc-2').catch(e => e);
+      expect(ResponseError.is(error)).toBe(true);
+      expect(error.statusCode).toBe(404);
+    });
+
+    it('adds the resolution of a resolved incident with a POST of its body', async () => {
+      const requests = captureRequests(() => ({ status: 201, json: resolution }));
+
+      await expect(
+        client.addResolution('inc-1', {
+          cause: 'external',
+          notActionable: true,
+          notes: 'the payment provider was down',
+        }),
+      ).resolves.toEqual(resolution);
+      expect(requests).toEqual([
+        expect.objectContaining({
+          method: 'POST',
+          path: '/api/ops/incidents/inc-1/resolution',
+          body: {
+            cause: 'external',
+            notActionable: true,
+            notes: 'the payment provider was down',
+          },
+        }),
+      ]);
+    });
+  });
+
+  describe('runbook drafts', () => {
+    const draft = makeDraft();
+
+    it('lists drafts with every filter, repeating statuses', async () => {
+      const requests = captureRequests(() => ({
+        json: { items: [draft], totalCount: 1 },
+      }));
+
+      await expect(
+        client.listDrafts({
+          entityRef: 'component:default/checkout',
+          owner: 'group:default/payments',
+          status: ['pending', 'snoozed'],
+        }),
+      ).resolves.toEqual({ items: [draft], totalCount: 1 });
+      await client.listDrafts();
+
+      expect(requests[0].path).toBe('/api/ops/learning/drafts');
+      expect(requests[0].search.get('entityRef')).toBe(
+        'component:default/checkout',
+      );
+      expect(requests[0].search.get('owner')).toBe('group:default/payments');
+      expect(requests[0].search.getAll('status')).toEqual([
+        'pending',
+        'snoozed',
+      ]);
+      expect([...requests[1].search.keys()]).toEqual([]);
+    });
+
+    it('fetches, edits, accepts, rejects and snoozes one draft by its encoded id', async () => {
+      const stored = {
+        runbookId: draft.runbook.id,
+        version: 1,
+        runbook: draft.runbook,
+        lifecycle: 'active',
+        createdBy: 'user:default/alice',
+        createdAt: '2026-03-01T10:00:00Z',
+        draftId: 'd/1',
+      };
+      const requests = captureRequests(path =>
+        path.endsWith('/accept')
+          ? { json: { draft, runbook: stored } }
+          : { json: draft },
+      );
+
+      await expect(client.getDraft('d/1')).resolves.toEqual(draft);
+      await client.updateDraft('d/1', { ...draft.runbook, title: 'Renamed' });
+      await expect(client.acceptDraft('d/1')).resolves.toEqual({
+        draft,
+        runbook: stored,
+      });
+      await client.rejectDraft('d/1', 'we fix the pool instead');
+      await client.snoozeDraft('d/1', {
+        reason: 'after the migration',
+        until: '2026-04-01T00:00:00.000Z',
+      });
+
+      expect(
+        requests.map(({ method, path, body }) => ({ method, path, body })),
+      ).toEqual([
+        { method: 'GET', path: '/api/ops/learning/drafts/d%2F1', body: undefined },
+        {
+          method: 'PUT',
+          path: '/api/ops/learning/drafts/d%2F1',
+          body: { runbook: { ...draft.runbook, title: 'Renamed' } },
+        },
+        {
+          method: 'POST',
+          path: '/api/ops/learning/drafts/d%2F1/accept',
+          body: {},
+        },
+        {
+          method: 'POST',
+          path: '/api/ops/learning/drafts/d%2F1/reject',
+          body: { reason: 'we fix the pool instead' },
+        },
+        {
+          method: 'POST',
+          path: '/api/ops/learning/drafts/d%2F1/snooze',
+          body: {
+            reason: 'after the migration',
+            until: '2026-04-01T00:00:00.000Z',
+          },
+        },
+      ]);
+      expect(requests[1].type).toBe('application/json');
+    });
+
+    it('turns a refused review into a ResponseError with the server message', async () => {
+      captureRequests(path => ({
+        status: 403,
+        json: {
+          error: {
+            name: 'NotAllowedError',
+            message: 'only the owner of component:default/checkout may review',
+          },
+          request: { method: 'POST', url: path },
+          response: { statusCode: 403 },
+        },
+      }));
+
+      const error = await client.acceptDraft('draft-1').catch(e => e);
+      expect(ResponseError.is(error)).toBe(true);
+      expect(error.statusCode).toBe(403);
+      expect(error.cause.message).toBe(
+        'only the owner of component:default/checkout may review',
+      );
+    });
+  });
+
+  describe('stored runbooks', () => {
+    it('exports a stored runbook as YAML text', async () => {
+      const yaml = 'id: checkout-pool-exhausted\ntitle: Restart checkout\n';
+      const requests = captureRequests(() => ({ text: yaml }));
+
+      await expect(client.exportStoredRunbook('pool/1')).resolves.toBe(yaml);
+      expect(requests).toEqual([
+        expect.objectContaining({
+          method: 'GET',
+          path: '/api/ops/runbooks/stored/pool%2F1/export',
+        }),
+      ]);
+    });
+
+    it('moves a stored runbook to another lifecycle', async () => {
+      const requests = captureRequests(() => ({
+        json: { runbookId: 'pool', version: 2, lifecycle: 'deprecated' },
+      }));
+
+      await expect(
+        client.setStoredRunbookLifecycle('pool', 'deprecated'),
+      ).resolves.toEqual(expect.objectContaining({ lifecycle: 'deprecated' }));
+      expect(requests).toEqual([
+        expect.objectContaining({
+          method: 'POST',
+          path: '/api/ops/runbooks/stored/pool/lifecycle',
+          body: { lifecycle: 'deprecated' },
+        }),
+      ]);
+    });
+  });
+
+  describe('agents and load', () => {
+    it('fetches the overview of an ops agent from its own URL', async () => {
+      const overview = makeAgentOverview();
+      const requests = captureRequests(() => ({ json: overview }));
+
+      await expect(
+        client.getAgentOverview('Component:Default/checkout-agent'),
+      ).resolves.toEqual(overview);
+      expect(requests[0].path).toBe(
+        '/api/ops/agents/component/default/checkout-agent/overview',
+      );
+    });
+
+    it('fetches the load of a group and of an entity', async () => {
+      const report = makeLoadReport();
+      const requests = captureRequests(() => ({ json: report }));
+
+      await expect(client.getGroupLoad('Group:Default/payments')).resolves.toEqual(
+        report,
+      );
+      await client.getGroupLoad('platform team');
+      await client.getEntityLoad({
+        kind: 'Component',
+        namespace: 'default',
+        name: 'checkout',
+      });
+      expect(requests.map(request => request.path)).toEqual([
+        '/api/ops/load/groups/default/payments',
+        '/api/ops/load/groups/default/platform%20team',
+        '/api/ops/load/entities/component/default/checkout',
+      ]);
+    });
+
+    it('refuses the load of a group for a ref of another kind', async () => {
+      await expect(
+        client.getGroupLoad('component:default/checkout'),
+      ).rejects.toThrow(/expected a group reference/);
+    });
+
+    it('lists the teams that are drowning', async () => {
+      const requests = captureRequests(() => ({
+        json: { items: [makeLoadReport()] },
+      }));
+
+      await expect(client.listDrowning()).resolves.toEqual({
+        items: [makeLoadReport()],
+      });
+      expect(requests[0].path).toBe('/api/ops/load/drowning');
     });
   });
 });

@@ -7,26 +7,39 @@ import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   ActionDescription,
+  AgentOverview,
   EntityHealth,
   EntityOwnership,
   EntityRunbooks,
   Incident,
   IncidentDetails,
   IncidentList,
+  LoadReport,
+  Resolution,
+  ResolutionInput,
   Run,
   RunDetails,
+  RunbookDefinition,
+  RunbookDraft,
+  RunbookLifecycle,
   RunbookProblem,
+  StoredRunbookVersion,
   TimelineEvent,
 } from '@operable/backstage-plugin-ops-common';
 import {
+  AcceptedDraft,
+  DraftList,
+  DraftQuery,
   IncidentQuery,
   OpsApi,
   PageList,
   PageQuery,
+  ResolveIncidentRequest,
   RouteUnroutedRequest,
   RunList,
   RunQuery,
   RunbookRefreshResult,
+  SnoozeDraftRequest,
   StartRunRequest,
   UnroutedSignalList,
 } from './OpsApi';
@@ -52,18 +65,39 @@ function toPath(...segments: string[]): string {
   return segments.map(segment => encodeURIComponent(segment)).join('/');
 }
 
-function entityPath(entityRef: string | CompoundEntityRef, leaf: string) {
+/**
+ * `kind/namespace/name` of an entity. Kind and namespace are case-insensitive
+ * in the catalog; lower-casing them gives one URL per entity, as the
+ * catalog's own entity routes do.
+ */
+function entitySegments(entityRef: string | CompoundEntityRef): string[] {
   const { kind, namespace, name } = parseEntityRef(entityRef);
-  // Kind and namespace are case-insensitive in the catalog; lower-casing
-  // them gives one URL per entity, as the catalog's own entity routes do.
-  return toPath(
-    'entities',
+  return [
     kind.toLocaleLowerCase('en-US'),
     namespace.toLocaleLowerCase('en-US'),
     name,
-    leaf,
-  );
+  ];
 }
+
+function entityPath(entityRef: string | CompoundEntityRef, leaf: string) {
+  return toPath('entities', ...entitySegments(entityRef), leaf);
+}
+
+/** `namespace/name` of a group; a ref of another kind is refused. */
+function groupSegments(groupRef: string | CompoundEntityRef): string[] {
+  const { kind, namespace, name } = parseEntityRef(groupRef, {
+    defaultKind: 'group',
+  });
+  if (kind.toLocaleLowerCase('en-US') !== 'group') {
+    throw new TypeError(
+      `expected a group reference such as group:default/payments, got ${stringifyEntityRef(
+        { kind, namespace, name },
+      )}`,
+    );
+  }
+  return [namespace.toLocaleLowerCase('en-US'), name];
+}
+
 
 /**
  * Talks to the `ops` backend plugin through the discovery and fetch APIs, so
@@ -123,11 +157,28 @@ export class OpsClient implements OpsApi {
 
   async resolveIncident(
     id: string,
-    options: { message?: string } = {},
+    options: ResolveIncidentRequest = {},
   ): Promise<Incident> {
     return this.request<Incident>(toPath('incidents', id, 'resolve'), {
       message: options.message,
+      resolution: options.resolution,
     });
+  }
+
+  async getResolution(incidentId: string): Promise<Resolution> {
+    return this.request<Resolution>(
+      toPath('incidents', incidentId, 'resolution'),
+    );
+  }
+
+  async addResolution(
+    incidentId: string,
+    resolution: ResolutionInput,
+  ): Promise<Resolution> {
+    return this.request<Resolution>(
+      toPath('incidents', incidentId, 'resolution'),
+      resolution,
+    );
   }
 
   async addIncidentNote(id: string, message: string): Promise<TimelineEvent> {
@@ -240,15 +291,117 @@ export class OpsClient implements OpsApi {
     return this.request<{ actions: ActionDescription[] }>('actions');
   }
 
-  /** A GET, or a POST of `body` as JSON when one is given. */
-  private async request<T>(path: string, body?: object): Promise<T> {
+  async listDrafts(query: DraftQuery = {}): Promise<DraftList> {
+    const { entityRef, owner, status } = query;
+    return this.request<DraftList>(
+      `learning/drafts${toQueryString({ entityRef, owner, status })}`,
+    );
+  }
+
+  async getDraft(id: string): Promise<RunbookDraft> {
+    return this.request<RunbookDraft>(toPath('learning', 'drafts', id));
+  }
+
+  async updateDraft(
+    id: string,
+    runbook: RunbookDefinition,
+  ): Promise<RunbookDraft> {
+    return this.request<RunbookDraft>(
+      toPath('learning', 'drafts', id),
+      { runbook },
+      'PUT',
+    );
+  }
+
+  async acceptDraft(id: string): Promise<AcceptedDraft> {
+    return this.request<AcceptedDraft>(
+      toPath('learning', 'drafts', id, 'accept'),
+      {},
+    );
+  }
+
+  async rejectDraft(id: string, reason: string): Promise<RunbookDraft> {
+    return this.request<RunbookDraft>(
+      toPath('learning', 'drafts', id, 'reject'),
+      { reason },
+    );
+  }
+
+  async snoozeDraft(
+    id: string,
+    request: SnoozeDraftRequest,
+  ): Promise<RunbookDraft> {
+    return this.request<RunbookDraft>(
+      toPath('learning', 'drafts', id, 'snooze'),
+      { reason: request.reason, until: request.until },
+    );
+  }
+
+  async exportStoredRunbook(runbookId: string): Promise<string> {
+    const response = await this.send(
+      toPath('runbooks', 'stored', runbookId, 'export'),
+    );
+    return response.text();
+  }
+
+  async setStoredRunbookLifecycle(
+    runbookId: string,
+    lifecycle: RunbookLifecycle,
+  ): Promise<StoredRunbookVersion> {
+    return this.request<StoredRunbookVersion>(
+      toPath('runbooks', 'stored', runbookId, 'lifecycle'),
+      { lifecycle },
+    );
+  }
+
+  async getAgentOverview(
+    agentRef: string | CompoundEntityRef,
+  ): Promise<AgentOverview> {
+    return this.request<AgentOverview>(
+      toPath('agents', ...entitySegments(agentRef), 'overview'),
+    );
+  }
+
+  async getGroupLoad(groupRef: string | CompoundEntityRef): Promise<LoadReport> {
+    return this.request<LoadReport>(
+      toPath('load', 'groups', ...groupSegments(groupRef)),
+    );
+  }
+
+  async getEntityLoad(
+    entityRef: string | CompoundEntityRef,
+  ): Promise<LoadReport> {
+    return this.request<LoadReport>(
+      toPath('load', 'entities', ...entitySegments(entityRef)),
+    );
+  }
+
+  async listDrowning(): Promise<{ items: LoadReport[] }> {
+    return this.request<{ items: LoadReport[] }>('load/drowning');
+  }
+
+  /** A GET, or a POST (or `method`) of `body` as JSON when one is given. */
+  private async request<T>(
+    path: string,
+    body?: object,
+    method: 'POST' | 'PUT' = 'POST',
+  ): Promise<T> {
+    const response = await this.send(path, body, method);
+    return (await response.json()) as T;
+  }
+
+  private async send(
+    path: string,
+    body?: object,
+    method: 'POST' | 'PUT' = 'POST',
+  ): Promise<Response> {
     const baseUrl = await this.discoveryApi.getBaseUrl('ops');
     const response = await this.fetchApi.fetch(
       `${baseUrl}/${path}`,
       body === undefined
         ? undefined
         : {
-            method: 'POST',
+            method,
             headers: { 'Content-Type': 'application/json' },
             // JSON.stringify leaves out undefined fields, e.g. an absent message.
             body: JSON.stringify(body),
@@ -257,6 +410,6 @@ export class OpsClient implements OpsApi {
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as T;
+    return response;
   }
 }

@@ -27,6 +27,7 @@ const DOT_COLORS: Record<TimelineEventType, DotColor> = {
   note: 'inherit',
   action: 'primary',
   page: 'secondary',
+  resolution: 'primary',
 };
 
 const TYPE_LABELS: Record<TimelineEventType, string> = {
@@ -38,7 +39,28 @@ const TYPE_LABELS: Record<TimelineEventType, string> = {
   note: 'note',
   action: 'action',
   page: 'page',
+  resolution: 'resolution',
 };
+
+/**
+ * The facts a `resolution` entry carries, when its data has them: the cause,
+ * how many actions and whether there was nothing to do.
+ */
+export function describeResolutionData(
+  data: Record<string, unknown> | undefined,
+): string | undefined {
+  if (!data || typeof data.cause !== 'string') {
+    return undefined;
+  }
+  const parts = [`cause ${data.cause}`];
+  if (data.notActionable === true) {
+    parts.push('not actionable');
+  } else if (Array.isArray(data.actions)) {
+    const count = data.actions.length;
+    parts.push(`${count} ${count === 1 ? 'action' : 'actions'} taken`);
+  }
+  return parts.join(' · ');
+}
 
 /** Every event of an incident, oldest first: time, type, actor, message. */
 export const Timeline = (props: { events: TimelineEvent[] }) => {
@@ -87,6 +109,12 @@ export const Timeline = (props: { events: TimelineEvent[] }) => {
             >
               {event.message}
             </Typography>
+            {event.type === 'resolution' &&
+              describeResolutionData(event.data) && (
+                <Typography variant="caption" color="textSecondary">
+                  {describeResolutionData(event.data)}
+                </Typography>
+              )}
           </TimelineContent>
         </TimelineItem>
       ))}
