@@ -604,7 +604,7 @@ describe('OpsClient', () => {
 
   /** Records every request under `/api/ops/` and answers with `answer`. */
   function captureRequests(
-    answer: (path: string) => { status?: number; json?: unknown; text?: string },
+    answer: (path: string) => { status?: number; json?: object; text?: string },
   ) {
     const requests: Array<{
       method: string;
@@ -683,7 +683,10 @@ describe('OpsClient', () => {
     });
 
     it('adds the resolution of a resolved incident with a POST of its body', async () => {
-      const requests = captureRequests(() => ({ status: 201, json: resolution }));
+      const requests = captureRequests(() => ({
+        status: 201,
+        json: resolution,
+      }));
 
       await expect(
         client.addResolution('inc-1', {
@@ -766,7 +769,11 @@ describe('OpsClient', () => {
       expect(
         requests.map(({ method, path, body }) => ({ method, path, body })),
       ).toEqual([
-        { method: 'GET', path: '/api/ops/learning/drafts/d%2F1', body: undefined },
+        {
+          method: 'GET',
+          path: '/api/ops/learning/drafts/d%2F1',
+          body: undefined,
+        },
         {
           method: 'PUT',
           path: '/api/ops/learning/drafts/d%2F1',
@@ -865,9 +872,9 @@ describe('OpsClient', () => {
       const report = makeLoadReport();
       const requests = captureRequests(() => ({ json: report }));
 
-      await expect(client.getGroupLoad('Group:Default/payments')).resolves.toEqual(
-        report,
-      );
+      await expect(
+        client.getGroupLoad('Group:Default/payments'),
+      ).resolves.toEqual(report);
       await client.getGroupLoad('platform team');
       await client.getEntityLoad({
         kind: 'Component',

@@ -98,7 +98,6 @@ function groupSegments(groupRef: string | CompoundEntityRef): string[] {
   return [namespace.toLocaleLowerCase('en-US'), name];
 }
 
-
 /**
  * Talks to the `ops` backend plugin through the discovery and fetch APIs, so
  * that requests carry the user's Backstage token.
@@ -362,7 +361,9 @@ export class OpsClient implements OpsApi {
     );
   }
 
-  async getGroupLoad(groupRef: string | CompoundEntityRef): Promise<LoadReport> {
+  async getGroupLoad(
+    groupRef: string | CompoundEntityRef,
+  ): Promise<LoadReport> {
     return this.request<LoadReport>(
       toPath('load', 'groups', ...groupSegments(groupRef)),
     );
