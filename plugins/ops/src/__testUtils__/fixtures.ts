@@ -272,7 +272,9 @@ export function makeAgentOverview(
   };
 }
 
-export function makeLoadReport(overrides: Partial<LoadReport> = {}): LoadReport {
+export function makeLoadReport(
+  overrides: Partial<LoadReport> = {},
+): LoadReport {
   return {
     subject: 'group:default/payments',
     weeks: [
