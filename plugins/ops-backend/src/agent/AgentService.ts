@@ -75,6 +75,19 @@ export interface AgentServiceOptions {
   verifyIntervalMs?: number;
   /** Identifies this replica in leases. */
   replicaId?: string;
+  /**
+   * Hears of every real run that ended succeeded or failed, once: called
+   * after the run is marked finished, which only one holder can do, so a
+   * takeover of a run whose holder died while ending it never calls it
+   * twice (a holder that dies between the two calls none: at most once).
+   * `verifyMs` is how long verification took, when the run got that far.
+   * Its failures are logged; they never change the run.
+   */
+  onRunEnded?(
+    run: Run,
+    outcome: 'succeeded' | 'failed',
+    verifyMs: number | undefined,
+  ): Promise<void> | void;
 }
 
 /** A step's failure, recorded and then ending the run. */
@@ -436,6 +449,7 @@ export class AgentService implements IncidentListener {
       (await runs.steps(run.id)).map(s => [s.stepId, s]),
     );
     const runbook = run.runbook;
+    const timing: { verifyMs?: number } = {};
     try {
       if (runbook.preconditions?.length) {
         const pre = this.options.templates.check(
@@ -496,8 +510,14 @@ export class AgentService implements IncidentListener {
         );
         return;
       }
-      const verified = await this.verify(claim, incident, ordinal + 1, signal);
-      await this.end(claim, incident, 'succeeded', verified);
+      const verified = await this.verify(
+        claim,
+        incident,
+        ordinal + 1,
+        signal,
+        timing,
+      );
+      await this.end(claim, incident, 'succeeded', verified, timing.verifyMs);
     } catch (error) {
       if (error instanceof RunPreempted || signal.aborted) {
         this.options.logger.info(
@@ -509,7 +529,7 @@ export class AgentService implements IncidentListener {
         error instanceof RunFailure
           ? error.message
           : `unexpected error: ${String(this.options.redact(String(error)))}`;
-      await this.end(claim, incident, 'failed', reason);
+      await this.end(claim, incident, 'failed', reason, timing.verifyMs);
     }
   }
 
@@ -634,6 +654,7 @@ export class AgentService implements IncidentListener {
     incident: Incident,
     ordinal: number,
     signal: AbortSignal,
+    timing: { verifyMs?: number },
   ): Promise<string> {
     const { run, fencing } = claim;
     const until = run.runbook.verify?.until ?? 'resolved';
@@ -663,14 +684,16 @@ export class AgentService implements IncidentListener {
       );
     }
     const finishedAt = new Date();
+    const durationMs = finishedAt.getTime() - startedAt.getTime();
     const ended = await this.options.runs.endStep(run.id, fencing, 'verify', {
       status: outcome ? 'succeeded' : 'failed',
       output: outcome ? { recovered: outcome } : undefined,
       error: outcome ? undefined : `not recovered within ${timeout}`,
       finishedAt,
-      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      durationMs,
     });
     if (!ended) throw new RunPreempted('the run is no longer held');
+    timing.verifyMs = durationMs;
     if (!outcome) {
       throw new RunFailure(
         until === 'resolved'
@@ -729,6 +752,7 @@ export class AgentService implements IncidentListener {
     incident: Incident,
     status: 'succeeded' | 'failed',
     reason: string,
+    verifyMs?: number,
   ) {
     const { run, fencing } = claim;
     const now = new Date();
@@ -753,7 +777,29 @@ export class AgentService implements IncidentListener {
       reason,
       now,
     );
-    if (finished) this.pushRun(run);
+    if (!finished) return;
+    this.pushRun(run);
+    if (!run.dryRun) {
+      await this.runEnded(
+        { ...publicRun(run), status, reason, finishedAt: now.toISOString() },
+        status,
+        verifyMs,
+      );
+    }
+  }
+
+  private async runEnded(
+    run: Run,
+    status: 'succeeded' | 'failed',
+    verifyMs: number | undefined,
+  ) {
+    try {
+      await this.options.onRunEnded?.(run, status, verifyMs);
+    } catch (error) {
+      this.options.logger.warn(
+        `What hears of the end of run ${run.id} failed: ${error}`,
+      );
+    }
   }
 
   /**

@@ -18,3 +18,5 @@ export type {
 } from './RunStore';
 export { RunbookOverview } from './RunbookOverview';
 export type { RunbookSource } from './RunbookOverview';
+export { RunSignals, AGENT_SIGNAL_NAMES } from './RunSignals';
+export type { SignalSink } from './RunSignals';
