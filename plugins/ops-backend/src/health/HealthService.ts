@@ -18,6 +18,8 @@ import { SignalConsumer, SignalStore, StoredSample } from '../ingest';
 import { OpsPush } from '../push';
 import {
   AiSourceSeries,
+  AiSystemEvaluation,
+  combineAiSources,
   EvaluationResult,
   evaluateAiSystem,
   evaluateOutcome,
@@ -30,6 +32,19 @@ import { SloSource } from './SloSource';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+const AI_SYSTEM_FINGERPRINT = `${HEALTH_FINGERPRINT_PREFIX}ai-system`;
+
+/**
+ * The AI-system layer of an entity twice: with every source, as its health
+ * shows it, and with its own sources only, without its ops agent, which is
+ * what decides whether the builders get an incident.
+ */
+interface AiSystemLayer extends EvaluationResult {
+  own: AiSystemEvaluation;
+}
+
+const isBadState = (state: HealthState) =>
+  state === 'failing' || state === 'degraded';
 
 function toSamples(samples: StoredSample[], name: string): Sample[] {
   return samples
@@ -69,7 +84,7 @@ export class HealthService implements SignalConsumer {
    */
   private readonly slowLayers = new Map<
     string,
-    { at: number; ai: EvaluationResult; outcome: EvaluationResult }
+    { at: number; ai: AiSystemLayer; outcome: EvaluationResult }
   >();
 
   constructor(
@@ -137,6 +152,7 @@ export class HealthService implements SignalConsumer {
     const index = await this.options.entities.get();
     const entity = index.get(entityRef);
     let slow = this.slowLayers.get(entityRef);
+    let recomputed = false;
     if (
       !slow ||
       now.getTime() - slow.at > (this.options.slowLayersMaxAgeMs ?? 60_000)
@@ -147,6 +163,7 @@ export class HealthService implements SignalConsumer {
         outcome: await this.outcome(entityRef, entity, now),
       };
       this.slowLayers.set(entityRef, slow);
+      recomputed = true;
     }
     const results: Record<Layer, EvaluationResult> = {
       product: await this.product(entityRef, entity, now),
@@ -163,6 +180,8 @@ export class HealthService implements SignalConsumer {
       });
       if (!transition.changed) continue;
       changed = true;
+      // The AI-system layer's incident follows the entity's own sources.
+      if (layer === 'ai-system') continue;
       await this.incidentFor(
         entityRef,
         layer,
@@ -171,6 +190,7 @@ export class HealthService implements SignalConsumer {
         transition.previous,
       );
     }
+    if (recomputed) await this.aiSystemIncident(entityRef, slow.ai);
     if (changed) this.options.push.publish({ type: 'health', entityRef });
   }
 
@@ -230,18 +250,25 @@ export class HealthService implements SignalConsumer {
     return evaluateProduct({ alerts, slos: sloResults, alertsObserved }, now);
   }
 
+  /**
+   * The AI-system layer: the entity's own AI sources and its ops agent. The
+   * agent's state shows on the layer of every entity it serves, but an
+   * agent failing or drifting is its owner's to fix: its own entity's
+   * incident pages them. So only the entity's own sources open an incident
+   * of its builders (see {@link HealthService.aiSystemIncident}).
+   */
   private async aiSystem(
     entityRef: string,
     entity: IndexedEntity | undefined,
     now: Date,
-  ): Promise<EvaluationResult> {
+  ): Promise<AiSystemLayer> {
     const since = new Date(now.getTime() - 8 * DAY);
     const sources: AiSourceSeries[] = [];
-    const own = await this.options.signals.samples(entityRef, {
+    const ownSamples = await this.options.signals.samples(entityRef, {
       layer: 'ai-system',
       since,
     });
-    if (own.length) sources.push(aiSource(entityRef, own));
+    if (ownSamples.length) sources.push(aiSource(entityRef, ownSamples));
     if (entity?.opsAgent && entity.opsAgent !== entityRef) {
       const agent = await this.options.signals.samples(entity.opsAgent, {
         layer: 'ai-system',
@@ -249,7 +276,52 @@ export class HealthService implements SignalConsumer {
       });
       if (agent.length) sources.push(aiSource(entity.opsAgent, agent));
     }
-    return evaluateAiSystem(sources, now);
+    const all = evaluateAiSystem(sources, now);
+    const agentRef = entity?.opsAgent;
+    const own = combineAiSources(
+      all.sources.filter(s => s.source === entityRef || s.source !== agentRef),
+    );
+    let reason = all.reason;
+    if (agentRef && isBadState(all.state) && !isBadState(own.state)) {
+      reason += `; ${agentRef} is the ops agent: its owner is paged, not the builders`;
+    }
+    return { state: all.state, reason, own };
+  }
+
+  /**
+   * Opens the AI-system incident of the entity while its own sources are
+   * failing or degraded, and resolves it once they are healthy (or the whole
+   * layer is). Decided at every evaluation of the layer rather than at its
+   * transitions: the layer may stay failing through the agent while the
+   * entity's own sources go bad or recover.
+   */
+  private async aiSystemIncident(entityRef: string, layer: AiSystemLayer) {
+    const { own } = layer;
+    if (isBadState(own.state)) {
+      const open = await this.options.incidentStore.findUnresolved(
+        entityRef,
+        AI_SYSTEM_FINGERPRINT,
+      );
+      if (open) return;
+      await this.options.incidents.openFor({
+        entityRef,
+        fingerprint: AI_SYSTEM_FINGERPRINT,
+        title: `ai-system layer ${own.state}: ${own.reason}`,
+        layer: 'ai-system',
+        severity: own.state === 'failing' ? 'high' : 'warning',
+        name: AI_SYSTEM_FINGERPRINT,
+        labels: {},
+      });
+    } else if (own.state === 'healthy' || layer.state === 'healthy') {
+      await this.options.incidents.resolveFailure(
+        entityRef,
+        AI_SYSTEM_FINGERPRINT,
+        own.state === 'healthy'
+          ? `The ai-system layer's own sources are healthy again: ${own.reason}`
+          : `The ai-system layer is healthy again: ${layer.reason}`,
+        'ops:health',
+      );
+    }
   }
 
   private async outcome(

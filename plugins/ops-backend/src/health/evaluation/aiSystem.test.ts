@@ -1,4 +1,5 @@
 import {
+  combineAiSources,
   defaultDriftDirection,
   evaluateAiSource,
   evaluateAiSystem,
@@ -322,6 +323,21 @@ describe('evaluateAiSource and evaluateAiSystem', () => {
     expect(result.reason).toMatch(
       /^1 of 2 AI sources healthy: component:default\/checkout-ops-agent: error ratio 0\.5% .*; no data from idle-agent$/,
     );
+  });
+
+  it('judges a subset of evaluated sources as the layer would judge them alone', () => {
+    const failing = {
+      source: 'component:default/checkout-ops-agent',
+      errors: lastHour(1, 30),
+      total: lastHour(20, 10),
+    };
+    const all = evaluateAiSystem([failing, slowGateway], NOW);
+    expect(all.sources[0].source).toBe('component:default/checkout-ops-agent');
+    const withoutAgent = combineAiSources(
+      all.sources.filter(s => s.source !== failing.source),
+    );
+    expect(withoutAgent).toEqual(evaluateAiSystem([slowGateway], NOW));
+    expect(withoutAgent.state).toBe('degraded');
   });
 
   it('is unknown without sources or without data', () => {

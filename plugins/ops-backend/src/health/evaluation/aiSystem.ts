@@ -380,9 +380,22 @@ export function evaluateAiSystem(
   now: Date,
   options: AiSystemOptions = {},
 ): AiSystemEvaluation {
-  const results = sources
-    .map(source => evaluateAiSource(source, now, options))
-    .sort((a, b) => RANK[a.state] - RANK[b.state]);
+  return combineAiSources(
+    sources.map(source => evaluateAiSource(source, now, options)),
+  );
+}
+
+/**
+ * The layer over sources evaluated already, worst first: what
+ * {@link evaluateAiSystem} answers, and what it would answer for a subset of
+ * its sources (the entity's own, without its ops agent).
+ */
+export function combineAiSources(
+  evaluated: readonly AiSourceEvaluation[],
+): AiSystemEvaluation {
+  const results = [...evaluated].sort(
+    (a, b) => RANK[a.state] - RANK[b.state],
+  );
   const state = worstState(results.map(r => r.state));
   if (results.length === 0) {
     return {

@@ -115,6 +115,7 @@ export type { FiringAlert, SloResult, ProductInput } from './product';
 export {
   evaluateAiSystem,
   evaluateAiSource,
+  combineAiSources,
   evaluateErrorRatio,
   evaluateDrift,
   defaultDriftDirection,
