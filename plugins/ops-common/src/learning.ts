@@ -169,12 +169,35 @@ export interface StoredRunbookVersion {
 }
 
 /**
+ * One aspect of an ops agent's drift: the last 7 days against its own
+ * trailing 28 days before them.
+ *
+ * @public
+ */
+export interface AgentDriftAspect {
+  aspect: 'success-rate' | 'verification-time';
+  state: 'healthy' | 'degraded' | 'failing' | 'unknown';
+  reason: string;
+  /** Success rate (0..1), or median verification time in ms, of the last 7 days. */
+  recent?: number;
+  /** The same over the 28 days before. */
+  baseline?: number;
+  /** The statistic compared with the thresholds (a z score). */
+  z?: number;
+  /** Finished runs (success rate) or verifications (time) in each window. */
+  recentCount: number;
+  baselineCount: number;
+}
+
+/**
  * What an ops agent's Ops view shows.
  *
  * @public
  */
 export interface AgentOverview {
   agentRef: string;
+  /** `metadata.title` of the agent entity. */
+  title?: string;
   owner?: string;
   lifecycle?: string;
   /** Entities that name this agent in `operable.dev/ops-agent`. */
@@ -187,23 +210,42 @@ export interface AgentOverview {
     source: string;
     stale: boolean;
     lastMatchedAt?: string;
+    /** Which of the served entities it applies to. */
+    appliesTo?: string[];
   }>;
-  /** Weekly, oldest first. */
+  /** The last 12 weeks (Monday 00:00 UTC, `YYYY-MM-DD`), oldest first, the current one last. */
   weeks: Array<{
     weekStart: string;
+    /** Real runs created in the week, of any status. */
     runs: number;
     succeeded: number;
     failed: number;
+    /** Incidents the agent resolved as self-healed in the week. */
+    selfHealed?: number;
     humanMinutesSaved: number;
   }>;
   /** Share of finished real runs that succeeded over the last 30 days. */
   successRate?: number;
+  /** Estimated minutes people did not spend, over the 12 weeks (see `minutesSavedEstimate`). */
   humanMinutesSaved: number;
+  /**
+   * How `humanMinutesSaved` was estimated: each incident the agent
+   * self-healed counts the median time people took to resolve incidents of
+   * its signature; self-healed incidents of a signature nobody resolved by
+   * hand are not counted.
+   */
+  minutesSavedEstimate?: {
+    selfHealed: number;
+    estimated: number;
+    notEstimated: number;
+    note: string;
+  };
   recentFailures: Run[];
   /** The agent's own drift: success rate or verification time worse than its baseline. */
   drift: {
     state: 'healthy' | 'degraded' | 'failing' | 'unknown';
     reason: string;
+    aspects?: AgentDriftAspect[];
   };
   problems: RunbookProblem[];
 }
@@ -217,6 +259,12 @@ export interface AgentOverview {
 export interface LoadReport {
   /** The group or entity the report is about. */
   subject: string;
+  /** How many entities it counts: those the group owns, or 1. */
+  entities?: number;
+  /**
+   * The last 12 weeks (Monday 00:00 UTC, `YYYY-MM-DD`), oldest first, the
+   * current one last; incidents count in the week they opened.
+   */
   weeks: Array<{
     weekStart: string;
     novel: number;
@@ -227,10 +275,16 @@ export interface LoadReport {
     promoted: number;
     /** selfHealed / (selfHealed + novel + systemic); absent without incidents. */
     absorbedShare?: number;
+    /** novel + systemic exceeded selfHealed + promoted: debt grew faster than the agent absorbed it. */
+    outpaced?: boolean;
   }>;
+  /** Outpaced weeks in a row that make a team drowning (`ops.load.drowningWeeks`). */
+  drowningWeeks?: number;
   /** Set when operational debt grew faster than the agent absorbed it for `weeks` weeks in a row. */
   drowning?: {
     weeks: number;
+    /** The first week of the run (`YYYY-MM-DD`). */
+    since?: string;
     /** Signatures of the novel incidents that keep coming back, most frequent first. */
     recurring: Array<{ signature: Signature; incidents: number }>;
   };
