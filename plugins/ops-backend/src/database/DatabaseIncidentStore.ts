@@ -8,8 +8,10 @@ import {
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import {
+  IncidentCountQuery,
   IncidentFilter,
   IncidentOpening,
+  IncidentPeriodCount,
   IncidentStore,
   NewTimelineEvent,
   OpeningOutcome,
@@ -272,6 +274,13 @@ export class DatabaseIncidentStore implements IncidentStore {
       if (filter.tiers) q.whereIn('tier', filter.tiers);
       if (filter.openedAfter) q.where('opened_at', '>=', filter.openedAfter);
       if (filter.openedBefore) q.where('opened_at', '<', filter.openedBefore);
+      if (filter.resolvedBy) q.whereIn('resolved_by', filter.resolvedBy);
+      if (filter.resolvedAfter) {
+        q.where('resolved_at', '>=', filter.resolvedAfter);
+      }
+      if (filter.resolvedBefore) {
+        q.where('resolved_at', '<', filter.resolvedBefore);
+      }
     });
     const [{ count }] = await query.clone().count({ count: '*' });
     const rows = await query
@@ -390,6 +399,83 @@ export class DatabaseIncidentStore implements IncidentStore {
       events.map(e => eventRow(e.incidentId, e)),
       200,
     );
+  }
+
+  async countByPeriod(
+    query: IncidentCountQuery,
+  ): Promise<IncidentPeriodCount[]> {
+    const { boundaries: bounds, entityRefs } = query;
+    if (bounds.length < 2) return [];
+    if (entityRefs?.length === 0) return [];
+    if (!entityRefs) return this.countChunk(query, undefined);
+    // Bound values stay well within what either database takes.
+    const counts: IncidentPeriodCount[] = [];
+    for (let i = 0; i < entityRefs.length; i += 1000) {
+      counts.push(
+        ...(await this.countChunk(query, entityRefs.slice(i, i + 1000))),
+      );
+    }
+    return counts;
+  }
+
+  private async countChunk(
+    query: IncidentCountQuery,
+    entityRefs: string[] | undefined,
+  ): Promise<IncidentPeriodCount[]> {
+    const bounds = query.boundaries;
+    const last = bounds.length - 2;
+    // Period i is [bounds[i], bounds[i + 1]): the first upper bound the
+    // opening time is below.
+    const period =
+      last === 0
+        ? this.db.raw('0')
+        : this.db.raw(
+            `CASE ${bounds
+              .slice(1, -1)
+              .map((_, i) => `WHEN opened_at < ? THEN ${i}`)
+              .join(' ')} ELSE ${last} END`,
+            bounds.slice(1, -1),
+          );
+    const healedBy = query.selfHealedBy;
+    const healed =
+      healedBy.length > 0
+        ? this.db.raw(
+            `CASE WHEN resolved_by IN (${healedBy
+              .map(() => '?')
+              .join(', ')}) THEN 1 ELSE 0 END`,
+            healedBy,
+          )
+        : this.db.raw('0');
+    const rows = this.db('ops_incidents')
+      .where('opened_at', '>=', bounds[0])
+      .where('opened_at', '<', bounds[bounds.length - 1])
+      .where(q => {
+        if (entityRefs) q.whereIn('entity_ref', entityRefs);
+        if (query.owners) q.whereIn('owner', query.owners);
+      })
+      .select(
+        this.db.raw('? AS period_index', [period]),
+        'entity_ref',
+        'tier',
+        this.db.raw('? AS healed', [healed]),
+      );
+    const grouped = await this.db
+      .from(rows.as('counted'))
+      .groupBy('period_index', 'entity_ref', 'tier', 'healed')
+      .select(
+        'period_index',
+        'entity_ref',
+        'tier',
+        'healed',
+        this.db.raw('count(*) AS n'),
+      );
+    return grouped.map(r => ({
+      period: Number(r.period_index),
+      entityRef: r.entity_ref,
+      tier: r.tier as Tier,
+      selfHealed: Number(r.healed) === 1,
+      count: Number(r.n),
+    }));
   }
 
   async timeline(id: string): Promise<TimelineEvent[]> {

@@ -38,8 +38,39 @@ export interface IncidentFilter {
   tiers?: Tier[];
   openedAfter?: Date;
   openedBefore?: Date;
+  /** Resolved by one of these actors (an ops agent that self-healed it, a person). */
+  resolvedBy?: string[];
+  resolvedAfter?: Date;
+  resolvedBefore?: Date;
   limit?: number;
   offset?: number;
+}
+
+/** Which incidents {@link IncidentStore.countByPeriod} counts, and how. */
+export interface IncidentCountQuery {
+  /**
+   * Period i is `[boundaries[i], boundaries[i + 1])` of the opening time;
+   * at least two, ascending.
+   */
+  boundaries: Date[];
+  /** Only these entities; all when absent. */
+  entityRefs?: string[];
+  /** Only incidents stored with these owners (the owner when it opened); all when absent. */
+  owners?: string[];
+  /** The actors whose resolution counts as self-healed (the ops agents). */
+  selfHealedBy: string[];
+}
+
+/** How many incidents of one entity and tier opened in one period. */
+export interface IncidentPeriodCount {
+  /** Index of the period in the boundaries. */
+  period: number;
+  entityRef: string;
+  /** The tier the incident has now (an escalated routine incident is novel). */
+  tier: Tier;
+  /** Whether one of `selfHealedBy` resolved them. */
+  selfHealed: boolean;
+  count: number;
 }
 
 export interface NewTimelineEvent {
@@ -119,4 +150,10 @@ export interface IncidentStore {
     events: Array<NewTimelineEvent & { incidentId: string }>,
   ): Promise<void>;
   timeline(id: string): Promise<TimelineEvent[]>;
+  /**
+   * Incidents opened in each period, counted in the database by entity, tier
+   * and whether an ops agent self-healed them; combinations without
+   * incidents are left out.
+   */
+  countByPeriod(query: IncidentCountQuery): Promise<IncidentPeriodCount[]>;
 }

@@ -2,6 +2,8 @@ export type {
   IncidentStore,
   IncidentOpening,
   IncidentFilter,
+  IncidentCountQuery,
+  IncidentPeriodCount,
   NewTimelineEvent,
   OpeningOutcome,
 } from './IncidentStore';
