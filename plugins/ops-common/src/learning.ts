@@ -138,9 +138,14 @@ export interface RunbookDraft {
   owner: string;
   /** The incidents (and their resolutions) it was drafted from. */
   provenance: {
+    /** Newest first; the most recent 50 when there were more. */
     incidentIds: string[];
     /** The action set they share, normalised. */
     actions: ResolutionAction[];
+    /** The entities they were on: one, or several for a fleet-wide pattern. */
+    entityRefs?: string[];
+    /** How many equivalent resolutions it was drafted from. */
+    resolutions?: number;
   };
   /** Why it was rejected or snoozed. */
   reason?: string;
@@ -166,6 +171,8 @@ export interface StoredRunbookVersion {
   createdAt: string;
   /** The draft it came from. */
   draftId?: string;
+  /** The entity it was drafted for (the latest one, for a fleet-wide pattern). */
+  entityRef?: string;
 }
 
 /**
