@@ -8,7 +8,12 @@ import {
   ActionsRegistryService,
 } from '@backstage/backend-plugin-api/alpha';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
@@ -282,7 +287,7 @@ export function registerOpsActions(
   async function resolveEntity(reference: string): Promise<string> {
     const entity = (await options.entities.get()).resolve(reference);
     if (!entity) {
-      throw new InputError(`No entity ${reference} in the catalog`);
+      throw new NotFoundError(`No entity ${reference} in the catalog`);
     }
     return entity.ref;
   }
