@@ -36,8 +36,30 @@ export interface RunFilter {
   entityRef?: string;
   runbookId?: string;
   statuses?: RunStatus[];
+  /** Runs of this ops agent. */
+  agentRef?: string;
+  /** Only dry runs (true) or only real ones (false). */
+  dryRun?: boolean;
   limit?: number;
   offset?: number;
+}
+
+/** Real runs created in one period, by how they ended. */
+export interface RunPeriodCount {
+  /** Every real run, whatever its status. */
+  runs: number;
+  succeeded: number;
+  failed: number;
+}
+
+/** How long one real run's verification took. */
+export interface RunVerification {
+  runId: string;
+  /** When verification started. */
+  at: Date;
+  durationMs: number;
+  /** Whether recovery was verified (else it timed out). */
+  verified: boolean;
 }
 
 export interface StepStart {
@@ -135,6 +157,16 @@ export interface RunStore {
     runbookId: string,
     since: Date,
   ): Promise<{ finished: number; succeeded: number; total: number }>;
+  /**
+   * Real runs of an ops agent created in each period `[boundaries[i],
+   * boundaries[i + 1])`, counted in the database: one entry per period.
+   */
+  countByPeriod(
+    agentRef: string,
+    boundaries: Date[],
+  ): Promise<RunPeriodCount[]>;
+  /** The finished verifications of an ops agent's real runs that started since. */
+  verifications(agentRef: string, since: Date): Promise<RunVerification[]>;
   breaker(entityRef: string, runbookId: string): Promise<BreakerRecord>;
   /**
    * Counts an outcome on the breaker: a success closes it, a failure counts

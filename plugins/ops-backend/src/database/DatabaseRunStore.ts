@@ -7,7 +7,9 @@ import {
   NewRun,
   RunClaim,
   RunFilter,
+  RunPeriodCount,
   RunStore,
+  RunVerification,
   StepEnd,
   StepStart,
   StoredRun,
@@ -145,6 +147,8 @@ export class DatabaseRunStore implements RunStore {
       if (filter.entityRef) q.where('entity_ref', filter.entityRef);
       if (filter.runbookId) q.where('runbook_id', filter.runbookId);
       if (filter.statuses) q.whereIn('status', filter.statuses);
+      if (filter.agentRef) q.where('agent_ref', filter.agentRef);
+      if (filter.dryRun !== undefined) q.where('dry_run', filter.dryRun);
     });
     const [{ count }] = await query.clone().count({ count: '*' });
     const rows = await query
@@ -419,6 +423,70 @@ export class DatabaseRunStore implements RunStore {
       if (row.status === 'succeeded') succeeded += n;
     }
     return { finished, succeeded, total };
+  }
+
+  async countByPeriod(
+    agentRef: string,
+    boundaries: Date[],
+  ): Promise<RunPeriodCount[]> {
+    const periods = Math.max(0, boundaries.length - 1);
+    const counts: RunPeriodCount[] = Array.from({ length: periods }, () => ({
+      runs: 0,
+      succeeded: 0,
+      failed: 0,
+    }));
+    if (periods === 0) return counts;
+    const inner = boundaries.slice(1, -1);
+    // Period i is [boundaries[i], boundaries[i + 1]): the first upper bound
+    // the creation time is below.
+    const period =
+      inner.length === 0
+        ? this.db.raw('0')
+        : this.db.raw(
+            `CASE ${inner
+              .map((_, i) => `WHEN created_at < ? THEN ${i}`)
+              .join(' ')} ELSE ${periods - 1} END`,
+            inner,
+          );
+    const runs = this.db('ops_runs')
+      .where({ agent_ref: agentRef, dry_run: false })
+      .where('created_at', '>=', boundaries[0])
+      .where('created_at', '<', boundaries[periods])
+      .select(this.db.raw('? AS period_index', [period]), 'status');
+    const rows = await this.db
+      .from(runs.as('periods'))
+      .groupBy('period_index', 'status')
+      .select('period_index', 'status', this.db.raw('count(*) AS n'));
+    for (const row of rows) {
+      const count = counts[Number(row.period_index)];
+      const n = Number(row.n);
+      count.runs += n;
+      if (row.status === 'succeeded') count.succeeded += n;
+      if (row.status === 'failed') count.failed += n;
+    }
+    return counts;
+  }
+
+  async verifications(
+    agentRef: string,
+    since: Date,
+  ): Promise<RunVerification[]> {
+    const rows = await this.db('ops_run_steps as s')
+      .join('ops_runs as r', 'r.id', 's.run_id')
+      .where('r.agent_ref', agentRef)
+      .where('r.dry_run', false)
+      .where('s.phase', 'verify')
+      .whereIn('s.status', ['succeeded', 'failed'])
+      .whereNotNull('s.duration_ms')
+      .where('s.started_at', '>=', since)
+      .orderBy('s.started_at', 'asc')
+      .select('s.run_id', 's.started_at', 's.duration_ms', 's.status');
+    return rows.map(r => ({
+      runId: r.run_id,
+      at: new Date(toIso(r.started_at)),
+      durationMs: Number(r.duration_ms),
+      verified: r.status === 'succeeded',
+    }));
   }
 
   async breaker(entityRef: string, runbookId: string): Promise<BreakerRecord> {
