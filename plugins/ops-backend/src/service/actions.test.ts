@@ -1,7 +1,15 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceFactory } from '@backstage/backend-defaults/alpha';
+import {
+  BackstageCredentials,
+  coreServices,
+  createBackendPlugin,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import {
   mockCredentials,
   mockServices,
+  startTestBackend,
   TestDatabaseId,
 } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
@@ -20,11 +28,13 @@ import {
   RunbookDraft,
   SignalInput,
 } from '@operable/backstage-plugin-ops-common';
+import { Knex } from 'knex';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import request from 'supertest';
 import {
   ActionRegistry,
   createBuiltinActions,
@@ -203,16 +213,158 @@ class DraftQueue implements RunbookDraftQueue {
 
 const user = mockCredentials.user('user:default/jane');
 
+/**
+ * The services the actions use, wired as plugin.ts wires them, on one
+ * database. No runbook matcher and no listeners: nothing runs unless an
+ * action asks, so what the target sees is what the actions set off.
+ */
+async function wireServices(options: {
+  knex: Knex;
+  instance: string;
+  dir: string;
+  logger: LoggerService;
+}) {
+  const { knex, instance, dir, logger } = options;
+  await knex.migrate.latest({ directory: migrationsDir });
+  writeFileSync(join(dir, 'clear.yaml'), runbookYaml('clear-checkout'));
+  writeFileSync(join(dir, 'broken.yaml'), 'id: [not, a, runbook\n');
+
+  const push = { publish() {} };
+  const entityIndex = new CatalogEntityIndex({
+    catalog: catalogServiceMock({ entities }),
+    auth: mockServices.auth(),
+    logger,
+    substrateTypes: [],
+  });
+  const signals = new DatabaseSignalStore(knex);
+  const incidentStore = new DatabaseIncidentStore(knex);
+  const incidents = new IncidentService({
+    store: incidentStore,
+    entities: entityIndex,
+    push,
+    logger,
+    reopenWindowMs: 600_000,
+    correlationWindowMs: 1_800_000,
+  });
+  const health = new HealthService({
+    store: new DatabaseHealthStore(knex),
+    signals,
+    incidents,
+    incidentStore,
+    entities: entityIndex,
+    slos: new SloSource({ urlReader: mockServices.urlReader.mock(), logger }),
+    push,
+    logger,
+  });
+  const processor = new SignalProcessor({
+    store: signals,
+    consumers: [incidents, health],
+    logger,
+  });
+  const ingest = new IngestService({
+    store: signals,
+    entities: entityIndex,
+    processor,
+    push,
+  });
+  const runbooks = new RunbookRegistry({
+    paths: [dir],
+    urlReader: mockServices.urlReader.mock(),
+    entities: { get: () => entityIndex.refreshSoon() },
+    logger,
+  });
+  await runbooks.refresh();
+  const actions = new ActionRegistry();
+  actions.add(
+    ...createBuiltinActions({
+      http: readAgentHttpConfig(
+        new ConfigReader({
+          ops: { agent: { http: { allowedHosts: [instance] } } },
+        }),
+      ),
+      signals,
+      health,
+      notes: incidents,
+      owners: { notifyOwner: async () => {} },
+    }),
+  );
+  const runs = new DatabaseRunStore(knex);
+  const agent = new AgentService({
+    runs,
+    runbooks: { get: runbookId => runbooks.get(runbookId)?.runbook },
+    actions: {
+      get: actionId => actions.get(actionId),
+      execute: (actionId, input, context, opts) =>
+        actions.execute(actionId, input, context, opts),
+    },
+    templates: {
+      render: (value, context) => renderTemplates(value, context),
+      check: (conditions, context) => evaluateConditions(conditions, context),
+    },
+    incidents,
+    entity: async entityRef =>
+      entities.find(
+        e =>
+          `${e.kind}:default/${e.metadata.name}`.toLocaleLowerCase('en-US') ===
+          entityRef,
+      ),
+    agentOf: async () => undefined,
+    health,
+    push,
+    logger,
+    redact: value => value,
+    secrets: {},
+  });
+
+  /** An alert arrives the way ingestion commits it, and is processed. */
+  async function alert(
+    service: string,
+    status: 'firing' | 'resolved' = 'firing',
+  ) {
+    const signal: SignalInput = {
+      source: 'alertmanager',
+      layer: 'product',
+      name: 'HighErrorRate',
+      labels: { alertname: 'HighErrorRate', service, instance },
+      status,
+      fingerprint: `${service}-high-error-rate`,
+      observedAt: new Date().toISOString(),
+      severity: 'critical',
+      summary: '5xx above 5%',
+    };
+    await ingest.ingest([signal]);
+    await processor.idle();
+    await processor.drainAll();
+    await health.flush();
+    await incidents.settled();
+    const { items } = await incidents.list({
+      entityRefs: [`component:default/${service}`],
+    });
+    return items[0];
+  }
+
+  return {
+    alert,
+    incidents,
+    health,
+    entities: entityIndex,
+    runbooks: new RunbookOverview({ source: runbooks, runs, push }),
+    runs,
+    agent,
+  };
+}
+
+const target = new Target();
+let instance = '';
+beforeAll(async () => {
+  instance = await target.start();
+});
+afterAll(() => target.stop());
+
 describe.each(databases.eachSupportedId())('the ops actions, on %p', id => {
-  const target = new Target();
-  let instance = '';
   let dir = '';
   const stops: Array<() => void> = [];
 
-  beforeAll(async () => {
-    instance = await target.start();
-  });
-  afterAll(() => target.stop());
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'operable-actions-'));
     target.requests.length = 0;
@@ -222,104 +374,13 @@ describe.each(databases.eachSupportedId())('the ops actions, on %p', id => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The services, wired as plugin.ts wires them, and the actions on them. */
+  /** The services on the database, and the actions on them in a registry. */
   async function setup(options: { drafts?: boolean } = {}) {
     const knex = await databases.init(id as TestDatabaseId);
-    await knex.migrate.latest({ directory: migrationsDir });
-    writeFileSync(join(dir, 'clear.yaml'), runbookYaml('clear-checkout'));
-    writeFileSync(join(dir, 'broken.yaml'), 'id: [not, a, runbook\n');
-
     const logger = mockServices.logger.mock();
-    const push = { publish() {} };
-    const entityIndex = new CatalogEntityIndex({
-      catalog: catalogServiceMock({ entities }),
-      auth: mockServices.auth(),
-      logger,
-      substrateTypes: [],
-    });
-    const signals = new DatabaseSignalStore(knex);
-    const incidentStore = new DatabaseIncidentStore(knex);
-    const incidents = new IncidentService({
-      store: incidentStore,
-      entities: entityIndex,
-      push,
-      logger,
-      reopenWindowMs: 600_000,
-      correlationWindowMs: 1_800_000,
-    });
-    const health = new HealthService({
-      store: new DatabaseHealthStore(knex),
-      signals,
-      incidents,
-      incidentStore,
-      entities: entityIndex,
-      slos: new SloSource({ urlReader: mockServices.urlReader.mock(), logger }),
-      push,
-      logger,
-    });
-    const processor = new SignalProcessor({
-      store: signals,
-      consumers: [incidents, health],
-      logger,
-    });
-    const ingest = new IngestService({
-      store: signals,
-      entities: entityIndex,
-      processor,
-      push,
-    });
-    const runbooks = new RunbookRegistry({
-      paths: [dir],
-      urlReader: mockServices.urlReader.mock(),
-      entities: { get: () => entityIndex.refreshSoon() },
-      logger,
-    });
-    await runbooks.refresh();
-    const actions = new ActionRegistry();
-    actions.add(
-      ...createBuiltinActions({
-        http: readAgentHttpConfig(
-          new ConfigReader({
-            ops: { agent: { http: { allowedHosts: [instance] } } },
-          }),
-        ),
-        signals,
-        health,
-        notes: incidents,
-        owners: { notifyOwner: async () => {} },
-      }),
-    );
-    const runs = new DatabaseRunStore(knex);
-    const agent = new AgentService({
-      runs,
-      runbooks: { get: runbookId => runbooks.get(runbookId)?.runbook },
-      actions: {
-        get: actionId => actions.get(actionId),
-        execute: (actionId, input, context, opts) =>
-          actions.execute(actionId, input, context, opts),
-      },
-      templates: {
-        render: (value, context) => renderTemplates(value, context),
-        check: (conditions, context) => evaluateConditions(conditions, context),
-      },
-      incidents,
-      entity: async entityRef =>
-        entities.find(
-          e =>
-            `${e.kind}:default/${e.metadata.name}`.toLocaleLowerCase(
-              'en-US',
-            ) === entityRef,
-        ),
-      agentOf: async () => undefined,
-      health,
-      push,
-      logger,
-      redact: value => value,
-      secrets: {},
-    });
+    const services = await wireServices({ knex, instance, dir, logger });
+    const { incidents, health, agent, runs } = services;
     stops.push(() => agent.stop());
-    // No runbook matcher and no listeners: nothing runs unless an action
-    // asks, so what the target sees is what the actions set off.
 
     const denied = new Set<string>();
     const asked: string[] = [];
@@ -340,38 +401,13 @@ describe.each(databases.eachSupportedId())('the ops actions, on %p', id => {
       permissions,
       incidents,
       health,
-      entities: entityIndex,
-      runbooks: new RunbookOverview({ source: runbooks, runs, push }),
+      entities: services.entities,
+      runbooks: services.runbooks,
       agent,
       ...(options.drafts === false ? {} : { drafts }),
     });
 
-    /** An alert arrives the way ingestion commits it, and is processed. */
-    async function alert(
-      service: string,
-      status: 'firing' | 'resolved' = 'firing',
-    ) {
-      const signal: SignalInput = {
-        source: 'alertmanager',
-        layer: 'product',
-        name: 'HighErrorRate',
-        labels: { alertname: 'HighErrorRate', service, instance },
-        status,
-        fingerprint: `${service}-high-error-rate`,
-        observedAt: new Date().toISOString(),
-        severity: 'critical',
-        summary: '5xx above 5%',
-      };
-      await ingest.ingest([signal]);
-      await processor.idle();
-      await processor.drainAll();
-      await health.flush();
-      await incidents.settled();
-      const { items } = await incidents.list({
-        entityRefs: [`component:default/${service}`],
-      });
-      return items[0];
-    }
+    const { alert } = services;
 
     const invoke = (
       name: string,
@@ -655,9 +691,7 @@ describe.each(databases.eachSupportedId())('the ops actions, on %p', id => {
       actions: [],
       notActionable: true,
     });
-    expect((await incidents.details(incident.id)).incident.status).toBe(
-      'open',
-    );
+    expect((await incidents.details(incident.id)).incident.status).toBe('open');
   });
 
   it('refuses a proposal that ops-common would refuse, and one for a resolved incident', async () => {
@@ -815,5 +849,227 @@ describe.each(databases.eachSupportedId())('the ops actions, on %p', id => {
     expect((await incidents.details(incident.id)).timeline).toEqual(before);
     expect((await runs.list({ incidentId: incident.id })).totalCount).toBe(0);
     expect(target.requests).toEqual([]);
+  });
+});
+
+// The same actions behind a backend's own actions registry, as the MCP
+// actions plugin reaches them: over HTTP with the caller's token, offered
+// only when `backend.actions.pluginSources` names ops.
+describe('the ops actions behind the actions registry of a backend', () => {
+  let dir = '';
+  let services: Awaited<ReturnType<typeof wireServices>> | undefined;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'operable-actions-'));
+    target.requests.length = 0;
+  });
+  afterEach(() => {
+    services?.agent.stop();
+    services = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  // A plugin of the ops plugin's id that registers the actions on the
+  // services it wires as plugin.ts does.
+  const opsWithActions = createBackendPlugin({
+    pluginId: 'ops',
+    register(env) {
+      env.registerInit({
+        deps: {
+          database: coreServices.database,
+          logger: coreServices.logger,
+          permissions: coreServices.permissions,
+          actionsRegistry: actionsRegistryServiceRef,
+        },
+        async init({ database, logger, permissions, actionsRegistry }) {
+          const knex = await database.getClient();
+          services = await wireServices({ knex, instance, dir, logger });
+          registerOpsActions(actionsRegistry, {
+            permissions,
+            incidents: services.incidents,
+            health: services.health,
+            entities: services.entities,
+            runbooks: services.runbooks,
+            agent: services.agent,
+            drafts: new DraftQueue(),
+          });
+        },
+      });
+    },
+  });
+
+  async function start(
+    options: { pluginSources?: string[]; deny?: boolean } = {},
+  ) {
+    const { server } = await startTestBackend({
+      features: [
+        opsWithActions,
+        actionsRegistryServiceFactory,
+        mockServices.rootConfig.factory({
+          data: {
+            backend: {
+              actions: {
+                pluginSources: options.pluginSources ?? [
+                  'catalog',
+                  'scaffolder',
+                  'ops',
+                ],
+              },
+            },
+          },
+        }),
+        // A request without a token is nobody, as in a real backend.
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+        ...(options.deny
+          ? [mockServices.permissions.factory({ result: AuthorizeResult.DENY })]
+          : []),
+      ],
+    });
+    return server;
+  }
+
+  const jane = () => ({
+    Authorization: mockCredentials.user.header('user:default/jane'),
+  });
+  const invokePath = (name: string) =>
+    `/api/ops/.backstage/actions/v1/actions/ops:${name}/invoke`;
+
+  it('offers every action to a signed-in caller, with the JSON schemas an assistant reads', async () => {
+    const server = await start();
+    const res = await request(server)
+      .get('/api/ops/.backstage/actions/v1/actions')
+      .set(jane());
+    expect(res.status).toBe(200);
+    expect(res.body.actions.map((a: any) => a.id).sort()).toEqual(
+      OPS_ACTION_NAMES.map(name => `ops:${name}`).sort(),
+    );
+    const propose = res.body.actions.find(
+      (a: any) => a.name === 'propose-resolution',
+    );
+    expect(propose).toMatchObject({
+      pluginId: 'ops',
+      attributes: { readOnly: false, destructive: false, idempotent: false },
+      schema: {
+        input: {
+          properties: {
+            resolution: {
+              properties: {
+                cause: { enum: [...CAUSE_CATEGORIES] },
+                actions: { type: 'array', default: [] },
+              },
+            },
+          },
+        },
+      },
+    });
+  });
+
+  it('offers nothing when backend.actions.pluginSources leaves ops out', async () => {
+    const server = await start({ pluginSources: ['catalog'] });
+    const list = await request(server)
+      .get('/api/ops/.backstage/actions/v1/actions')
+      .set(jane());
+    expect(list.body).toEqual({ actions: [] });
+    const res = await request(server)
+      .post(invokePath('list-incidents'))
+      .set(jane())
+      .send({});
+    expect(res.status).toBe(404);
+  });
+
+  it('proposes a resolution over HTTP as the caller, and the incident stays open', async () => {
+    const server = await start();
+    const incident = await services!.alert('checkout-api');
+    const res = await request(server)
+      .post(invokePath('propose-resolution'))
+      .set(jane())
+      .send({
+        incidentId: incident.id,
+        resolution: {
+          cause: 'dependency',
+          actions: [{ text: 'Fail over to the second payment provider' }],
+        },
+      });
+    expect(res.status).toBe(200);
+    expect(res.body.output.event).toMatchObject({
+      type: 'note',
+      actor: 'user:default/jane',
+      data: {
+        proposedResolution: {
+          cause: 'dependency',
+          actions: [{ text: 'Fail over to the second payment provider' }],
+          notActionable: false,
+        },
+      },
+    });
+    expect(res.body.output.incident.status).toBe('open');
+    expect((await services!.incidents.get(incident.id))?.status).toBe('open');
+
+    const bad = await request(server)
+      .post(invokePath('propose-resolution'))
+      .set(jane())
+      .send({ incidentId: incident.id, resolution: { cause: 'dependency' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.name).toBe('InputError');
+
+    const anonymous = await request(server)
+      .post(invokePath('propose-resolution'))
+      .send({
+        incidentId: incident.id,
+        resolution: { cause: 'dependency', notActionable: true },
+      });
+    expect(anonymous.status).toBe(401);
+    expect(
+      (await services!.incidents.details(incident.id)).timeline.filter(
+        e => e.type === 'note',
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('answers 403 when the permission policy refuses the caller', async () => {
+    const server = await start({ deny: true });
+    const incident = await services!.alert('checkout-api');
+    const before = (await services!.incidents.details(incident.id)).timeline;
+    for (const [name, input] of [
+      ['get-incident', { incidentId: incident.id }],
+      ['add-incident-note', { incidentId: incident.id, message: 'hello' }],
+      [
+        'dry-run-runbook',
+        { incidentId: incident.id, runbookId: 'clear-checkout' },
+      ],
+    ] as const) {
+      const res = await request(server)
+        .post(invokePath(name))
+        .set(jane())
+        .send(input);
+      expect(res.status).toBe(403);
+      expect(res.body.error.name).toBe('NotAllowedError');
+    }
+    expect((await services!.incidents.details(incident.id)).timeline).toEqual(
+      before,
+    );
+    expect(target.requests).toEqual([]);
+  });
+
+  it('dry-runs a runbook over HTTP and the remediation sends nothing', async () => {
+    const server = await start();
+    const incident = await services!.alert('checkout-api');
+    const res = await request(server)
+      .post(invokePath('dry-run-runbook'))
+      .set(jane())
+      .send({ incidentId: incident.id, runbookId: 'clear-checkout' });
+    expect(res.status).toBe(200);
+    expect(res.body.output.run).toMatchObject({
+      dryRun: true,
+      requestedBy: 'user:default/jane',
+    });
+    await services!.agent.idle();
+    expect(target.requests).toEqual([{ method: 'GET', url: '/healthz' }]);
+    expect(await services!.runs.get(res.body.output.run.id)).toMatchObject({
+      status: 'succeeded',
+      dryRun: true,
+    });
   });
 });
