@@ -188,8 +188,10 @@ const draft: RunbookDraft = {
   entityRef: 'component:default/checkout-api',
   owner: 'group:default/payments',
   provenance: {
-    incidentIds: ['i1', 'i2', 'i3'],
+    incidentIds: ['i3', 'i2', 'i1'],
     actions: [{ action: 'http:request', input: { method: 'POST' } }],
+    entityRefs: ['component:default/checkout-api'],
+    resolutions: 3,
   },
   createdAt: '2026-12-01T10:00:00.000Z',
   updatedAt: '2026-12-01T10:00:00.000Z',
@@ -205,7 +207,7 @@ class DraftQueue implements RunbookDraftQueue {
       d =>
         (!filter.entityRef || d.entityRef === filter.entityRef) &&
         (!filter.owner || d.owner === filter.owner) &&
-        (!filter.statuses || filter.statuses.includes(d.status)),
+        (!filter.status || filter.status.includes(d.status)),
     );
     return { items, totalCount: items.length };
   }
@@ -603,7 +605,7 @@ describe.each(databases.eachSupportedId())('the ops actions, on %p', id => {
       {
         entityRef: 'component:default/checkout-api',
         owner: 'group:default/payments',
-        statuses: ['pending'],
+        status: ['pending'],
         limit: 20,
         offset: 0,
       },

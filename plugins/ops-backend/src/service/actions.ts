@@ -84,12 +84,15 @@ export interface IncidentActionsSource {
 export interface RunbookDraftFilter {
   entityRef?: string;
   owner?: string;
-  statuses?: DraftStatus[];
+  status?: DraftStatus[];
   limit: number;
   offset: number;
 }
 
-/** The learning loop's review queue of runbook drafts, newest first. */
+/**
+ * The learning loop's review queue of runbook drafts, newest first
+ * (`DraftReviewService` is one).
+ */
 export interface RunbookDraftQueue {
   list(
     filter: RunbookDraftFilter,
@@ -561,6 +564,8 @@ Use this to see what a team should review, or what the agent is about to learn. 
                 provenance: z.object({
                   incidentIds: z.array(z.string()),
                   actions: z.array(z.record(z.unknown())),
+                  entityRefs: z.array(z.string()).optional(),
+                  resolutions: z.number().optional(),
                 }),
                 reason: z.string().optional(),
                 snoozedUntil: z.string().optional(),
@@ -600,7 +605,7 @@ Use this to see what a team should review, or what the agent is about to learn. 
             ? await resolveEntity(input.entityRef)
             : undefined,
           owner,
-          statuses: input.status,
+          status: input.status,
           limit: input.limit,
           offset: input.offset,
         });
