@@ -104,7 +104,11 @@ describe.each(databases.eachSupportedId())(
           entity: async () => undefined,
           agentOf: async () => AGENT,
           health: {
-            getEntityHealth: async entityRef => ({ entityRef, layers: [] }),
+            getEntityHealth: async entityRef => ({
+              entityRef,
+              layers: [],
+              greenButFailing: false,
+            }),
           },
           push: { publish() {} },
           logger,
