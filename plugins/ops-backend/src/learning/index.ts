@@ -31,3 +31,36 @@ export type {
   ResolutionIncidents,
   ResolutionServiceOptions,
 } from './ResolutionService';
+export {
+  DEFAULT_PROMOTION_THRESHOLD,
+  PromotionService,
+} from './PromotionService';
+export type { PromotionServiceOptions } from './PromotionService';
+export {
+  DRAFT_DEFAULTS,
+  draftRunbook,
+  draftRunbookId,
+  labelSelectorOf,
+} from './drafting';
+export type { DraftInput } from './drafting';
+export type {
+  DraftChange,
+  DraftFilter,
+  DraftStore,
+  NewDraft,
+} from './DraftStore';
+export { DatabaseDraftStore } from './DatabaseDraftStore';
+export type {
+  NewStoredRunbookVersion,
+  StoredRunbookStore,
+} from './StoredRunbookStore';
+export { DatabaseStoredRunbookStore } from './DatabaseStoredRunbookStore';
+export { DraftReviewService, mayReview } from './DraftReviewService';
+export type {
+  DraftReviewServiceOptions,
+  Reviewer,
+  ReviewRegistry,
+} from './DraftReviewService';
+export { StoredRunbookService, mayManage } from './StoredRunbookService';
+export type { StoredRunbookServiceOptions } from './StoredRunbookService';
+export { runbookToYaml, validateRunbook } from './runbookYaml';

@@ -131,3 +131,36 @@ export function resolutionRecord(
     recordedAt: options.recordedAt ?? '2026-12-01T10:21:00.000Z',
   };
 }
+
+/** A valid runbook, as drafted for an entity. */
+export function learnedRunbook(id = 'learned-checkout-api-0123abcd') {
+  return {
+    apiVersion: 'operable.dev/v1alpha1' as const,
+    kind: 'Runbook' as const,
+    id,
+    title: 'Heal HighErrorRate on checkout-api as people did 3 times',
+    owner: 'group:default/payments',
+    version: '1',
+    lifecycle: 'draft' as const,
+    match: {
+      layer: 'product' as const,
+      signals: ['HighErrorRate'],
+      labels: 'alertname=HighErrorRate,severity=critical',
+      entity: { ref: ['component:default/checkout-api'] },
+    },
+    remediation: [
+      {
+        id: 'step-1',
+        action: 'http:request',
+        input: {
+          method: 'DELETE',
+          url: 'http://${{ incident.labels.instance }}/admin/faults',
+        },
+      },
+    ],
+    verify: { until: 'resolved' as const, timeout: '5m' },
+    limits: { maxRunsPerHour: 3, circuitBreaker: { failures: 3 } },
+    approval: 'none' as const,
+    body: '# Learned\n',
+  };
+}
