@@ -236,11 +236,24 @@ function signatureShape(z: Zod) {
  * in JSON Schema alike, but the two copies' types do not unify, so the value
  * is typed unknown here and the handler parses it again with the schema.
  */
-function asRegistryZod(
-  _z: Zod,
-  schema: { describe(text: string): unknown },
-): ReturnType<Zod['unknown']> {
+function asRegistryZod(schema: {
+  describe(text: string): unknown;
+}): ReturnType<Zod['unknown']> {
   return schema as ReturnType<Zod['unknown']>;
+}
+
+/** An owner as stored: a full, lower-case ref; a bare name is a group. */
+function ownerRef(value: string): string {
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(value, {
+        defaultKind: 'group',
+        defaultNamespace: 'default',
+      }),
+    ).toLocaleLowerCase('en-US');
+  } catch {
+    throw new InputError(`owner: ${value} is not an entity reference`);
+  }
 }
 
 function entityRefInput(z: Zod) {
@@ -357,18 +370,7 @@ Use this to answer "what is broken", "what is open for team X or service Y", "wh
         entityRefs: input.entityRef?.map(
           ref => index?.resolve(ref)?.ref ?? ref.toLocaleLowerCase('en-US'),
         ),
-        owners: input.owner?.map(owner => {
-          try {
-            return stringifyEntityRef(
-              parseEntityRef(owner, {
-                defaultKind: 'group',
-                defaultNamespace: 'default',
-              }),
-            ).toLocaleLowerCase('en-US');
-          } catch {
-            throw new InputError(`owner: ${owner} is not an entity reference`);
-          }
-        }),
+        owners: input.owner?.map(ownerRef),
         tiers: input.tier,
         statuses: input.status,
         openedAfter: input.from ? new Date(input.from) : undefined,
@@ -585,26 +587,11 @@ Use this to see what a team should review, or what the agent is about to learn. 
           credentials,
           logger,
         );
-        let owner: string | undefined;
-        if (input.owner) {
-          try {
-            owner = stringifyEntityRef(
-              parseEntityRef(input.owner, {
-                defaultKind: 'group',
-                defaultNamespace: 'default',
-              }),
-            ).toLocaleLowerCase('en-US');
-          } catch {
-            throw new InputError(
-              `owner: ${input.owner} is not an entity reference`,
-            );
-          }
-        }
         const list = await drafts.list({
           entityRef: input.entityRef
             ? await resolveEntity(input.entityRef)
             : undefined,
-          owner,
+          owner: input.owner ? ownerRef(input.owner) : undefined,
           status: input.status,
           limit: input.limit,
           offset: input.offset,
@@ -667,7 +654,6 @@ Use this after reading the incident (get-incident) and the entity's runbooks (li
           .object({
             incidentId: z.string().trim().min(1),
             resolution: asRegistryZod(
-              z,
               resolutionSchema.describe(
                 `The proposal. cause is one of ${CAUSE_CATEGORIES.join(
                   ', ',
