@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { Client, ClientConfig } from 'pg';
+import knexFactory, { Knex } from 'knex';
 import { freePort, repoRoot, waitFor } from './demoBackend';
 
 // Scale-out for tests and benchmarks: several processes of the demo backend
@@ -23,8 +23,8 @@ export interface Replica {
   exited(): boolean;
   /** Sends the signal and waits until the process has exited. */
   kill(signal: NodeJS.Signals): Promise<void>;
-  /** SIGTERM, then SIGKILL after 10 s; nothing when it exited already. */
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceMs` (default 10 s); nothing when it exited already. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export interface ReplicaOptions {
@@ -88,10 +88,17 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
     child.kill(signal);
     await exited;
   };
-  const stop = async () => {
+  const stop = async (graceMs = 10_000) => {
     if (hasExited()) return;
     child.kill('SIGTERM');
-    await Promise.race([exited, new Promise(r => setTimeout(r, 10_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      exited,
+      new Promise(r => {
+        timer = setTimeout(r, graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
     if (!hasExited()) await kill('SIGKILL');
   };
   const replica: Replica = {
@@ -132,12 +139,22 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
   return replica;
 }
 
+/** Where a PostgreSQL server is. */
+export interface PostgresServer {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+}
+
 /** One PostgreSQL server that several replicas share for the length of a run. */
 export interface SharedPostgres {
   /** `backend.database` for every replica: one database per plugin, named by the prefix. */
   backendDatabase: Record<string, unknown>;
   /** Connection settings of one plugin's database, for looking inside it. */
-  pluginConnection(pluginId: string): ClientConfig;
+  pluginConnection(pluginId: string): PostgresServer & { database: string };
+  /** A knex client on one plugin's database; destroy it when done. */
+  pluginDatabase(pluginId: string): Knex;
   /** Drops every database of the run, even while something still holds a connection. */
   drop(): Promise<void>;
 }
@@ -158,17 +175,22 @@ export async function sharedPostgres(
     );
   }
   const url = new URL(connectionString);
-  const server: ClientConfig = {
+  const server: PostgresServer = {
     host: url.hostname,
     port: Number(url.port || 5432),
     user: decodeURIComponent(url.username || 'postgres'),
     password: decodeURIComponent(url.password || ''),
   };
-  const admin = async <T>(use: (client: Client) => Promise<T>): Promise<T> => {
-    const client = new Client({ ...server, database: 'postgres' });
+  const admin = async <T>(use: (db: Knex) => Promise<T>): Promise<T> => {
+    const db = knexFactory({
+      client: 'pg',
+      connection: { ...server, database: 'postgres' },
+      pool: { min: 0, max: 1 },
+    });
     try {
-      await client.connect();
+      await db.raw('SELECT 1');
     } catch (e) {
+      await db.destroy();
       throw new Error(
         `PostgreSQL at ${server.host}:${server.port} (user ${
           server.user
@@ -178,24 +200,19 @@ export async function sharedPostgres(
       );
     }
     try {
-      return await use(client);
+      return await use(db);
     } finally {
-      await client.end();
+      await db.destroy();
     }
   };
-  const databases = (client: Client) =>
-    client
-      .query<{ datname: string }>(
-        'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
-        [prefix],
-      )
-      .then(r => r.rows.map(row => row.datname));
   const drop = () =>
-    admin(async client => {
-      for (const name of await databases(client)) {
-        await client.query(
-          `DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`,
-        );
+    admin(async db => {
+      const { rows } = await db.raw<{ rows: Array<{ datname: string }> }>(
+        'SELECT datname FROM pg_database WHERE starts_with(datname, ?)',
+        [prefix],
+      );
+      for (const { datname } of rows) {
+        await db.raw(`DROP DATABASE IF EXISTS ?? WITH (FORCE)`, [datname]);
       }
     });
   // Leftovers of an earlier run with the same prefix would not be fresh.
@@ -211,6 +228,12 @@ export async function sharedPostgres(
       ...server,
       database: `${prefix}${pluginId}`,
     }),
+    pluginDatabase: pluginId =>
+      knexFactory({
+        client: 'pg',
+        connection: { ...server, database: `${prefix}${pluginId}` },
+        pool: { min: 0, max: 2 },
+      }),
     drop,
   };
 }
