@@ -25,7 +25,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   CAUSE_CATEGORIES,
-  RunbookDraft,
+  runbookSchema,
   SignalInput,
 } from '@operable/backstage-plugin-ops-common';
 import { Knex } from 'knex';
@@ -54,16 +54,17 @@ import { HealthService, SloSource } from '../health';
 import { IncidentService } from '../incidents';
 import { IngestService, SignalProcessor } from '../ingest';
 import {
+  DatabaseDraftStore,
+  DatabaseStoredRunbookStore,
+  DraftReviewService,
+  NewDraft,
+} from '../learning';
+import {
   evaluateConditions,
   renderTemplates,
   RunbookRegistry,
 } from '../runbooks';
-import {
-  OPS_ACTION_NAMES,
-  RunbookDraftFilter,
-  RunbookDraftQueue,
-  registerOpsActions,
-} from './actions';
+import { OPS_ACTION_NAMES, registerOpsActions } from './actions';
 
 // The suite's actions as an AI assistant reaches them: through the actions
 // registry, on the services of the plugin with real stores, under the
@@ -163,54 +164,40 @@ function runbookYaml(id: string) {
   ].join('\n');
 }
 
-const draft: RunbookDraft = {
-  id: 'draft-1',
-  status: 'pending',
-  runbook: {
-    id: 'checkout-api-restart',
-    title: 'Restart checkout-api',
+/** A draft as the learning loop makes one after three equal resolutions. */
+function newDraft(): NewDraft {
+  return {
+    runbook: runbookSchema.parse({
+      id: 'checkout-api-restart',
+      title: 'Restart checkout-api',
+      owner: 'group:default/payments',
+      version: '1',
+      lifecycle: 'draft',
+      match: { signals: ['HighErrorRate'] },
+      remediation: [
+        { id: 'restart', action: 'http:request', input: { method: 'POST' } },
+      ],
+    }),
+    signature: {
+      key: 'abc123',
+      scope: 'entity',
+      subject: 'component:default/checkout-api',
+      layer: 'product',
+      names: ['HighErrorRate'],
+      labels: { service: 'checkout-api' },
+    },
+    actionsKey: 'http:request',
+    entityRef: 'component:default/checkout-api',
     owner: 'group:default/payments',
-    version: '1',
-    lifecycle: 'draft',
-    match: { signals: ['HighErrorRate'] },
-    remediation: [
-      { id: 'restart', action: 'http:request', input: { method: 'POST' } },
-    ],
-  } as unknown as RunbookDraft['runbook'],
-  signature: {
-    key: 'abc123',
-    scope: 'entity',
-    subject: 'component:default/checkout-api',
-    layer: 'product',
-    names: ['HighErrorRate'],
-    labels: { service: 'checkout-api' },
-  },
-  entityRef: 'component:default/checkout-api',
-  owner: 'group:default/payments',
-  provenance: {
-    incidentIds: ['i3', 'i2', 'i1'],
-    actions: [{ action: 'http:request', input: { method: 'POST' } }],
-    entityRefs: ['component:default/checkout-api'],
-    resolutions: 3,
-  },
-  createdAt: '2026-12-01T10:00:00.000Z',
-  updatedAt: '2026-12-01T10:00:00.000Z',
-  manualSteps: [],
-};
-
-/** The review queue as the learning loop will serve it; remembers what it was asked. */
-class DraftQueue implements RunbookDraftQueue {
-  readonly asked: RunbookDraftFilter[] = [];
-  async list(filter: RunbookDraftFilter) {
-    this.asked.push(filter);
-    const items = [draft].filter(
-      d =>
-        (!filter.entityRef || d.entityRef === filter.entityRef) &&
-        (!filter.owner || d.owner === filter.owner) &&
-        (!filter.status || filter.status.includes(d.status)),
-    );
-    return { items, totalCount: items.length };
-  }
+    provenance: {
+      incidentIds: ['i3', 'i2', 'i1'],
+      actions: [{ action: 'http:request', input: { method: 'POST' } }],
+      entityRefs: ['component:default/checkout-api'],
+      resolutions: 3,
+    },
+    manualSteps: ['Tell the payments channel'],
+    at: new Date(),
+  };
 }
 
 const user = mockCredentials.user('user:default/jane');
@@ -345,10 +332,20 @@ async function wireServices(options: {
     return items[0];
   }
 
+  const draftStore = new DatabaseDraftStore(knex);
+  const drafted = await draftStore.create(newDraft());
+  const drafts = new DraftReviewService({
+    drafts: draftStore,
+    stored: new DatabaseStoredRunbookStore(knex),
+    logger,
+  });
+
   return {
     alert,
     incidents,
     health,
+    drafts,
+    drafted: drafted!,
     entities: entityIndex,
     runbooks: new RunbookOverview({ source: runbooks, runs, push }),
     runs,
@@ -397,7 +394,6 @@ describe.each(databases.eachSupportedId())('the ops actions, on %p', id => {
           };
         }),
     });
-    const drafts = new DraftQueue();
     const registry = actionsRegistryServiceMock({ logger });
     registerOpsActions(registry, {
       permissions,
@@ -406,7 +402,7 @@ describe.each(databases.eachSupportedId())('the ops actions, on %p', id => {
       entities: services.entities,
       runbooks: services.runbooks,
       agent,
-      ...(options.drafts === false ? {} : { drafts }),
+      ...(options.drafts === false ? {} : { drafts: services.drafts }),
     });
 
     const { alert } = services;
@@ -428,7 +424,7 @@ describe.each(databases.eachSupportedId())('the ops actions, on %p', id => {
       health,
       agent,
       runs,
-      drafts,
+      drafted: services.drafted,
       denied,
       asked,
       logger,
@@ -595,25 +591,30 @@ describe.each(databases.eachSupportedId())('the ops actions, on %p', id => {
   });
 
   it('lists the pending runbook drafts of the learning loop', async () => {
-    const { invoke, drafts, asked } = await setup();
+    const { invoke, drafted, asked } = await setup();
     const got = await invoke('list-runbook-drafts', {
       entityRef: 'checkout-api',
       owner: 'payments',
     });
-    expect(got).toEqual({ items: [draft], totalCount: 1 });
-    expect(drafts.asked).toEqual([
-      {
-        entityRef: 'component:default/checkout-api',
-        owner: 'group:default/payments',
-        status: ['pending'],
-        limit: 20,
-        offset: 0,
-      },
-    ]);
-    expect(
-      await invoke('list-runbook-drafts', { status: ['rejected'] }),
-    ).toEqual({ items: [], totalCount: 0 });
-    expect(asked).toEqual(['ops.learning.read', 'ops.learning.read']);
+    expect(got).toEqual({ items: [drafted], totalCount: 1 });
+    expect(got.items[0]).toMatchObject({
+      status: 'pending',
+      entityRef: 'component:default/checkout-api',
+      provenance: { resolutions: 3 },
+      manualSteps: ['Tell the payments channel'],
+    });
+    expect(await invoke('list-runbook-drafts', {})).toEqual(got);
+    for (const filter of [
+      { status: ['rejected'] },
+      { owner: 'web' },
+      { entityRef: 'storefront' },
+    ]) {
+      expect(await invoke('list-runbook-drafts', filter)).toEqual({
+        items: [],
+        totalCount: 0,
+      });
+    }
+    expect(asked).toEqual(Array(5).fill('ops.learning.read'));
   });
 
   it('adds a note written by the caller, and nothing else', async () => {
@@ -893,7 +894,7 @@ describe('the ops actions behind the actions registry of a backend', () => {
             entities: services.entities,
             runbooks: services.runbooks,
             agent: services.agent,
-            drafts: new DraftQueue(),
+            drafts: services.drafts,
           });
         },
       });
