@@ -11,6 +11,11 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { NotFoundError, NotModifiedError } from '@backstage/errors';
+import {
+  Runbook,
+  runbookSchema,
+  StoredRunbookVersion,
+} from '@operable/backstage-plugin-ops-common';
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { EntityIndex, IndexedEntity, indexEntity } from '../entities';
@@ -605,6 +610,237 @@ describe('RunbookRegistry', () => {
       expect(
         runbooks.match({ ...facts(checkout), tierWithoutRunbook: 'systemic' }),
       ).toBeUndefined();
+    });
+  });
+
+  describe('stored runbooks', () => {
+    function stored(
+      id: string,
+      options: {
+        version?: number;
+        lifecycle?: 'draft' | 'active' | 'deprecated' | 'retired';
+        match?: Runbook['match'];
+        entityRef?: string;
+      } = {},
+    ): StoredRunbookVersion {
+      const runbook = runbookSchema.parse({
+        id,
+        title: `Stored ${id}`,
+        owner: 'group:default/payments',
+        version: String(options.version ?? 1),
+        lifecycle: options.lifecycle ?? 'active',
+        match: options.match ?? {
+          signals: ['HighErrorRate'],
+          entity: { ref: ['component:default/checkout-api'] },
+        },
+        remediation: [{ id: 'fix', action: 'http:request' }],
+      });
+      return {
+        runbookId: id,
+        version: options.version ?? 1,
+        runbook,
+        lifecycle: options.lifecycle ?? 'active',
+        createdBy: 'user:default/ada',
+        createdAt: '2026-04-30T09:00:00.000Z',
+        entityRef: options.entityRef ?? 'component:default/checkout-api',
+      };
+    }
+
+    function withStored(
+      source: { list(): Promise<StoredRunbookVersion[]> },
+      usage?: { touch(id: string, at: Date): Promise<void> },
+      logger = mockServices.logger.mock(),
+    ) {
+      return new RunbookRegistry({
+        paths: ['runbooks'],
+        urlReader: reader,
+        entities: { get: async () => index },
+        logger,
+        workingDirectory: dir.path,
+        now: () => new Date((clock += 1000)),
+        stored: source,
+        usage,
+      });
+    }
+
+    it('serves stored runbooks beside file runbooks, read again at every refresh', async () => {
+      dir.setContent({ runbooks: { 'a.yaml': runbookYaml('a') } });
+      const checkout = entity('checkout-api');
+      index = new EntityIndex([checkout, entity('search-api')]);
+      let versions = [stored('learned-checkout-api-0123abcd')];
+      const runbooks = withStored({ list: async () => versions });
+      expect(await runbooks.refresh()).toMatchObject({
+        runbooks: 2,
+        problems: 0,
+      });
+      expect(runbooks.get('learned-checkout-api-0123abcd')).toEqual({
+        runbook: versions[0].runbook,
+        source: 'database:learned-checkout-api-0123abcd@v1',
+        origin: 'database',
+        loadedAt: '2026-04-30T09:00:00.000Z',
+      });
+      expect(runbooks.forEntity('checkout-api').map(r => r.runbook.id)).toEqual(
+        ['a', 'learned-checkout-api-0123abcd'],
+      );
+      expect(runbooks.forEntity('search-api').map(r => r.runbook.id)).toEqual([
+        'a',
+      ]);
+      // The stored runbook names the entity: it is the most specific.
+      expect(runbooks.match(facts(checkout))?.source).toBe(
+        'database:learned-checkout-api-0123abcd@v1',
+      );
+
+      versions = [
+        stored('learned-checkout-api-0123abcd', {
+          version: 2,
+          lifecycle: 'retired',
+        }),
+      ];
+      await runbooks.refresh();
+      expect(runbooks.get('learned-checkout-api-0123abcd')).toEqual(
+        expect.objectContaining({
+          source: 'database:learned-checkout-api-0123abcd@v2',
+          runbook: expect.objectContaining({
+            lifecycle: 'retired',
+            version: '2',
+          }),
+        }),
+      );
+      expect(runbooks.match(facts(checkout))?.runbook.id).toBe('a');
+      versions = [];
+      await runbooks.refresh();
+      expect(runbooks.all().map(r => r.runbook.id)).toEqual(['a']);
+    });
+
+    it('applies a fleet-wide stored runbook to every entity of its kind and type', async () => {
+      dir.setContent({ runbooks: {} });
+      const checkout = entity('checkout-api');
+      const search = entity('search-api');
+      index = new EntityIndex([checkout, search]);
+      const runbooks = withStored({
+        list: async () => [
+          stored('learned-service-0123abcd', {
+            match: {
+              signals: ['HighErrorRate'],
+              entity: { kind: ['component'], type: ['service'] },
+            },
+          }),
+        ],
+      });
+      await runbooks.refresh();
+      expect(runbooks.match(facts(checkout))?.runbook.id).toBe(
+        'learned-service-0123abcd',
+      );
+      expect(runbooks.match(facts(search))?.runbook.id).toBe(
+        'learned-service-0123abcd',
+      );
+      expect(
+        runbooks.match(facts(entity('orders', { kind: 'Resource' }))),
+      ).toBeUndefined();
+    });
+
+    it('lets a file runbook keep its id and reports the stored one', async () => {
+      dir.setContent({
+        runbooks: {
+          'learned.yaml': runbookYaml('learned-checkout-api-0123abcd'),
+        },
+      });
+      const checkout = entity('checkout-api');
+      index = new EntityIndex([checkout]);
+      const runbooks = withStored({
+        list: async () => [stored('learned-checkout-api-0123abcd')],
+      });
+      expect(await runbooks.refresh()).toMatchObject({
+        runbooks: 1,
+        problems: 1,
+      });
+      expect(runbooks.get('learned-checkout-api-0123abcd')?.source).toBe(
+        dir.resolve('runbooks/learned.yaml'),
+      );
+      expect(runbooks.problems()).toEqual([
+        {
+          location: 'database:learned-checkout-api-0123abcd@v1',
+          message: `id "learned-checkout-api-0123abcd" is already used by ${dir.resolve(
+            'runbooks/learned.yaml',
+          )}; runbook ids must be unique, and the file keeps it: retire the stored runbook`,
+          runbookId: 'learned-checkout-api-0123abcd',
+        },
+      ]);
+      expect(runbooks.problemsFor('checkout-api')).toHaveLength(1);
+      expect(runbooks.problemsFor('search-api')).toEqual([]);
+    });
+
+    it('keeps serving the stored runbooks it read when the database cannot be read', async () => {
+      dir.setContent({ runbooks: {} });
+      const checkout = entity('checkout-api');
+      index = new EntityIndex([checkout]);
+      let failure: Error | undefined;
+      const runbooks = withStored({
+        list: async () => {
+          if (failure) throw failure;
+          return [stored('learned-checkout-api-0123abcd')];
+        },
+      });
+      await runbooks.refresh();
+      failure = new Error('connection refused');
+      expect(await runbooks.refresh()).toMatchObject({
+        runbooks: 1,
+        problems: 1,
+      });
+      expect(runbooks.get('learned-checkout-api-0123abcd')).toBeDefined();
+      expect(runbooks.problems()).toEqual([
+        {
+          location: 'database',
+          message: 'could not read the stored runbooks: connection refused',
+        },
+      ]);
+    });
+
+    it('reports a stored runbook that is not valid any more and loads nothing of it', async () => {
+      dir.setContent({ runbooks: {} });
+      index = new EntityIndex([entity('checkout-api')]);
+      const broken = stored('learned-checkout-api-0123abcd');
+      (broken.runbook as { remediation: unknown[] }).remediation = [];
+      const runbooks = withStored({ list: async () => [broken] });
+      await runbooks.refresh();
+      expect(runbooks.all()).toEqual([]);
+      expect(runbooks.problems()).toEqual([
+        {
+          location: 'database:learned-checkout-api-0123abcd@v1',
+          message:
+            'the stored runbook is not valid: remediation: Array must contain at least 1 element(s)',
+          runbookId: 'learned-checkout-api-0123abcd',
+        },
+      ]);
+    });
+
+    it('records every runbook match picks, and only logs when it cannot', async () => {
+      dir.setContent({ runbooks: { 'a.yaml': runbookYaml('a') } });
+      const checkout = entity('checkout-api');
+      index = new EntityIndex([checkout]);
+      const touched: Array<[string, string]> = [];
+      let failing = false;
+      const logger = mockServices.logger.mock();
+      const runbooks = withStored(
+        { list: async () => [] },
+        {
+          touch: async (id, at) => {
+            if (failing) throw new Error('database away');
+            touched.push([id, at.toISOString()]);
+          },
+        },
+        logger,
+      );
+      await runbooks.refresh();
+      runbooks.match(facts(checkout));
+      runbooks.match(facts(checkout, 'SomethingElse'));
+      expect(touched).toEqual([['a', expect.any(String)]]);
+      failing = true;
+      expect(runbooks.match(facts(checkout))?.runbook.id).toBe('a');
+      await new Promise(resolve => setImmediate(resolve));
+      expect(logger.warn).toHaveBeenCalledWith(
+        'Could not record that a matched: Error: database away',
+      );
     });
   });
 

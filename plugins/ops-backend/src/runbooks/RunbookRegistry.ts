@@ -10,6 +10,8 @@ import {
   LoadedRunbook,
   Runbook,
   RunbookProblem,
+  runbookSchema,
+  StoredRunbookVersion,
 } from '@operable/backstage-plugin-ops-common';
 import { resolve as resolvePath } from 'node:path';
 import { EntityIndex, IndexedEntity } from '../entities';
@@ -37,6 +39,22 @@ export interface RunbookEntitySource {
   get(): Promise<EntityIndex>;
 }
 
+/**
+ * Runbooks kept in the database (accepted from the learning loop's drafts):
+ * the current version of each.
+ */
+export interface StoredRunbookSource {
+  list(): Promise<StoredRunbookVersion[]>;
+}
+
+/** Where a stored runbook version is said to come from. */
+export function storedRunbookLocation(version: {
+  runbookId: string;
+  version: number;
+}): string {
+  return `database:${version.runbookId}@v${version.version}`;
+}
+
 export interface RunbookRegistryOptions {
   /**
    * The app's runbook folders (or files); relative ones resolve against
@@ -50,6 +68,24 @@ export interface RunbookRegistryOptions {
   workingDirectory?: string;
   /** Default: the system clock. */
   now?: () => Date;
+  /**
+   * Runbooks kept in the database, read at every refresh beside the files:
+   * origin `database`, source `database:<id>@v<version>`, applying by their
+   * `match` alone. A file runbook keeps its id; a stored one with the same
+   * id is reported as a problem.
+   */
+  stored?: StoredRunbookSource;
+  /**
+   * Told whenever `match` picks a runbook for an incident, so that runbooks
+   * that stop matching can be flagged stale. A failure is logged, never
+   * thrown: tiering does not wait for it.
+   */
+  usage?: RunbookMatchRecorder;
+}
+
+/** Records when runbooks matched (the learning loop's `RunbookUsage` is one). */
+export interface RunbookMatchRecorder {
+  touch(runbookId: string, at: Date): Promise<void>;
 }
 
 /** What one refresh loaded. */
@@ -169,6 +205,12 @@ function applies(scope: Scope, entityRef: string) {
  * file that is gone disappears; a source that cannot be read right now keeps
  * its files' last good versions. Reads are synchronous and answer from the
  * last refresh.
+ *
+ * With a `stored` source, the runbooks kept in the database (accepted from
+ * the learning loop's drafts) are read at every refresh too and apply by
+ * their `match` alone; where a file and a stored runbook share an id, the
+ * file keeps it and the stored one is a problem. With `usage`, every runbook
+ * `match` picks is recorded.
  */
 export class RunbookRegistry {
   private snapshot: Snapshot = {
@@ -181,6 +223,8 @@ export class RunbookRegistry {
   /** Per source: the files it had when it was last read. */
   private readonly sourceFiles = new Map<string, string[]>();
   private reported = new Set<string>();
+  /** The stored runbooks of the last refresh that could read them. */
+  private lastStored: StoredRunbookVersion[] = [];
   private running?: Promise<RunbookRefreshSummary>;
   private queued?: Promise<RunbookRefreshSummary>;
   private readonly now: () => Date;
@@ -285,7 +329,22 @@ export class RunbookRegistry {
         }),
       }))
       .sort(compareSpecificity);
+    if (best) this.recordMatch(best.runbook.id);
     return best?.entry.loaded;
+  }
+
+  private recordMatch(runbookId: string) {
+    const { usage, logger } = this.options;
+    if (!usage) return;
+    let recorded: Promise<void>;
+    try {
+      recorded = usage.touch(runbookId, this.now());
+    } catch (error) {
+      recorded = Promise.reject(error);
+    }
+    recorded.catch(error =>
+      logger.warn(`Could not record that ${runbookId} matched: ${error}`),
+    );
   }
 
   private candidates(entity: IndexedEntity): Entry[] {
@@ -494,6 +553,7 @@ export class RunbookRegistry {
         },
       });
     }
+    problems.push(...(await this.loadStored(byId)));
     for (const [location, list] of fileProblems) {
       const file = files.get(location)!;
       for (const problem of list) {
@@ -513,6 +573,84 @@ export class RunbookRegistry {
       problems: problems.length,
       refreshedAt: loadedAt,
     };
+  }
+
+  /**
+   * Adds the stored runbooks to the runbooks of the files; returns their
+   * problems. When the database cannot be read, the stored runbooks of the
+   * last refresh keep serving.
+   */
+  private async loadStored(byId: Map<string, Entry>): Promise<ProblemEntry[]> {
+    if (!this.options.stored) return [];
+    const problems: ProblemEntry[] = [];
+    let versions = this.lastStored;
+    try {
+      versions = await this.options.stored.list();
+      this.lastStored = versions;
+    } catch (error) {
+      problems.push({
+        fromConfig: true,
+        entityRefs: new Set(),
+        problem: {
+          location: 'database',
+          message: `could not read the stored runbooks: ${
+            isError(error) ? error.message : String(error)
+          }`,
+        },
+      });
+    }
+    for (const version of versions) {
+      const location = storedRunbookLocation(version);
+      const scope = {
+        fromConfig: true,
+        entityRefs: new Set(version.entityRef ? [version.entityRef] : []),
+      };
+      // The row says which version and lifecycle it is; the runbook agrees.
+      const parsed = runbookSchema.safeParse({
+        ...version.runbook,
+        version: String(version.version),
+        lifecycle: version.lifecycle,
+      });
+      if (!parsed.success) {
+        const [issue] = parsed.error.issues;
+        problems.push({
+          ...scope,
+          problem: {
+            location,
+            message: `the stored runbook is not valid: ${
+              issue.path.join('.') || 'runbook'
+            }: ${issue.message}`,
+            runbookId: version.runbookId,
+          },
+        });
+        continue;
+      }
+      const runbook = parsed.data;
+      const holder = byId.get(runbook.id);
+      if (holder) {
+        problems.push({
+          ...scope,
+          problem: {
+            location,
+            message: `id "${runbook.id}" is already used by ${holder.loaded.source}; runbook ids must be unique, and the file keeps it: retire the stored runbook`,
+            runbookId: runbook.id,
+          },
+          serving: runbook,
+        });
+        continue;
+      }
+      byId.set(runbook.id, {
+        fromConfig: true,
+        entityRefs: new Set(),
+        loaded: {
+          runbook,
+          source: location,
+          origin: 'database',
+          loadedAt: version.createdAt,
+        },
+      });
+    }
+    return problems;
   }
 
   /** Logs each problem once, when it appears, not at every refresh. */

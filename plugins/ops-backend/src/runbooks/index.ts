@@ -1,5 +1,7 @@
-export { RunbookRegistry } from './RunbookRegistry';
+export { RunbookRegistry, storedRunbookLocation } from './RunbookRegistry';
 export type {
+  RunbookMatchRecorder,
+  StoredRunbookSource,
   RunbookEntitySource,
   RunbookRefreshSummary,
   RunbookRegistryOptions,
