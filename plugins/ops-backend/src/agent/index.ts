@@ -22,3 +22,19 @@ export { RunbookOverview } from './RunbookOverview';
 export type { RunbookSource } from './RunbookOverview';
 export { RunSignals, AGENT_SIGNAL_NAMES } from './RunSignals';
 export type { SignalSink } from './RunSignals';
+export {
+  AgentOverviewService,
+  agentDrift,
+  humanMinutesSaved,
+  OPS_AGENT_TYPE,
+  successRateDrift,
+  verificationTimeDrift,
+} from './AgentOverviewService';
+export type {
+  AgentDriftInput,
+  AgentDriftOptions,
+  AgentOverviewOptions,
+  IncidentSignatures,
+  ResolutionMinutes,
+  RunbookStaleness,
+} from './AgentOverviewService';

@@ -81,11 +81,41 @@ describe.each(databases.eachSupportedId())(
           Number(a.selfHealed) - Number(b.selfHealed),
       );
       expect(sorted).toEqual([
-        { period: 0, entityRef: CHECKOUT, tier: 'novel', selfHealed: false, count: 1 },
-        { period: 0, entityRef: CHECKOUT, tier: 'routine', selfHealed: true, count: 2 },
-        { period: 0, entityRef: SEARCH, tier: 'systemic', selfHealed: false, count: 1 },
-        { period: 1, entityRef: CHECKOUT, tier: 'novel', selfHealed: false, count: 1 },
-        { period: 1, entityRef: CHECKOUT, tier: 'routine', selfHealed: false, count: 1 },
+        {
+          period: 0,
+          entityRef: CHECKOUT,
+          tier: 'novel',
+          selfHealed: false,
+          count: 1,
+        },
+        {
+          period: 0,
+          entityRef: CHECKOUT,
+          tier: 'routine',
+          selfHealed: true,
+          count: 2,
+        },
+        {
+          period: 0,
+          entityRef: SEARCH,
+          tier: 'systemic',
+          selfHealed: false,
+          count: 1,
+        },
+        {
+          period: 1,
+          entityRef: CHECKOUT,
+          tier: 'novel',
+          selfHealed: false,
+          count: 1,
+        },
+        {
+          period: 1,
+          entityRef: CHECKOUT,
+          tier: 'routine',
+          selfHealed: false,
+          count: 1,
+        },
       ]);
 
       const checkoutOnly = await store.countByPeriod({
@@ -93,24 +123,48 @@ describe.each(databases.eachSupportedId())(
         entityRefs: [CHECKOUT],
         selfHealedBy: [],
       });
-      expect(checkoutOnly.every(c => c.entityRef === CHECKOUT && !c.selfHealed)).toBe(true);
+      expect(
+        checkoutOnly.every(c => c.entityRef === CHECKOUT && !c.selfHealed),
+      ).toBe(true);
       expect(checkoutOnly.reduce((sum, c) => sum + c.count, 0)).toBe(5);
       expect(
-        await store.countByPeriod({ boundaries: bounds, entityRefs: [], selfHealedBy: [] }),
+        await store.countByPeriod({
+          boundaries: bounds,
+          entityRefs: [],
+          selfHealedBy: [],
+        }),
       ).toEqual([]);
     });
 
     it('counts by the owner stored when the incident opened', async () => {
       const { store, open } = await setup(databaseId);
-      await open(CHECKOUT, 'novel', day(1), undefined, 'group:default/payments');
-      await open(SEARCH, 'novel', day(1), undefined, 'group:default/storefront');
+      await open(
+        CHECKOUT,
+        'novel',
+        day(1),
+        undefined,
+        'group:default/payments',
+      );
+      await open(
+        SEARCH,
+        'novel',
+        day(1),
+        undefined,
+        'group:default/storefront',
+      );
       const counts = await store.countByPeriod({
         boundaries: [day(0, 0), day(7, 0)],
         owners: ['group:default/storefront'],
         selfHealedBy: [AGENT],
       });
       expect(counts).toEqual([
-        { period: 0, entityRef: SEARCH, tier: 'novel', selfHealed: false, count: 1 },
+        {
+          period: 0,
+          entityRef: SEARCH,
+          tier: 'novel',
+          selfHealed: false,
+          count: 1,
+        },
       ]);
     });
 
@@ -119,7 +173,10 @@ describe.each(databases.eachSupportedId())(
       await open(CHECKOUT, 'novel', day(1));
       await open(SEARCH, 'novel', day(2));
       const many = [
-        ...Array.from({ length: 1500 }, (_, i) => `component:default/other-${i}`),
+        ...Array.from(
+          { length: 1500 },
+          (_, i) => `component:default/other-${i}`,
+        ),
         CHECKOUT,
         SEARCH,
       ];

@@ -41,7 +41,11 @@ describe.each(databases.eachSupportedId())(
       const runAt = async (
         at: Date,
         end: 'succeeded' | 'failed' | 'cancelled' | 'pending',
-        options: { agentRef?: string; dryRun?: boolean; verifyMs?: number } = {},
+        options: {
+          agentRef?: string;
+          dryRun?: boolean;
+          verifyMs?: number;
+        } = {},
       ) => {
         const { incident } = await incidents.openOrUpdate({
           entityRef: 'component:default/checkout-api',
@@ -108,9 +112,9 @@ describe.each(databases.eachSupportedId())(
         { runs: 4, succeeded: 2, failed: 1 },
         { runs: 2, succeeded: 1, failed: 0 },
       ]);
-      expect(await store.countByPeriod(AGENT, [day(0, 0), day(21, 0)])).toEqual([
-        { runs: 7, succeeded: 3, failed: 2 },
-      ]);
+      expect(await store.countByPeriod(AGENT, [day(0, 0), day(21, 0)])).toEqual(
+        [{ runs: 7, succeeded: 3, failed: 2 }],
+      );
       expect(
         await store.countByPeriod(AGENT, [day(-14, 0), day(-7, 0), day(0, 0)]),
       ).toEqual([
@@ -130,9 +134,16 @@ describe.each(databases.eachSupportedId())(
 
       expect(await store.verifications(AGENT, day(1))).toEqual([
         { runId: verified.id, at: day(2), durationMs: 4000, verified: true },
-        { runId: timedOut.id, at: day(3), durationMs: 120_000, verified: false },
+        {
+          runId: timedOut.id,
+          at: day(3),
+          durationMs: 120_000,
+          verified: false,
+        },
       ]);
-      expect((await store.verifications(AGENT, day(0, 0)))[0].runId).toBe(early.id);
+      expect((await store.verifications(AGENT, day(0, 0)))[0].runId).toBe(
+        early.id,
+      );
     });
 
     it("lists an agent's real runs by status", async () => {
@@ -148,7 +159,9 @@ describe.each(databases.eachSupportedId())(
       });
       expect(totalCount).toBe(1);
       expect(items.map(r => r.id)).toEqual([failed.id]);
-      expect((await store.list({ agentRef: AGENT, dryRun: true })).totalCount).toBe(1);
+      expect(
+        (await store.list({ agentRef: AGENT, dryRun: true })).totalCount,
+      ).toBe(1);
     });
   },
 );

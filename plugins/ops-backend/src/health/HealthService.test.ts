@@ -30,13 +30,21 @@ const entities: Entity[] = [
       namespace: 'default',
       annotations: { 'operable.dev/ops-agent': AGENT },
     },
-    spec: { type: 'service', owner: 'group:default/payments', lifecycle: 'production' },
+    spec: {
+      type: 'service',
+      owner: 'group:default/payments',
+      lifecycle: 'production',
+    },
   },
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: { name: 'checkout-agent', namespace: 'default' },
-    spec: { type: 'ops-agent', owner: 'group:default/agents', lifecycle: 'production' },
+    spec: {
+      type: 'ops-agent',
+      owner: 'group:default/agents',
+      lifecycle: 'production',
+    },
   },
 ];
 
@@ -73,7 +81,10 @@ describe.each(databases.eachSupportedId())(
         incidents,
         incidentStore,
         entities: index,
-        slos: new SloSource({ urlReader: mockServices.urlReader.mock(), logger }),
+        slos: new SloSource({
+          urlReader: mockServices.urlReader.mock(),
+          logger,
+        }),
         push: { publish() {} },
         logger,
         slowLayersMaxAgeMs: 0,
@@ -140,12 +151,16 @@ describe.each(databases.eachSupportedId())(
         fingerprint: 'health:ai-system',
         status: 'open',
       });
-      const owned = await incidentStore.list({ owners: ['group:default/agents'] });
+      const owned = await incidentStore.list({
+        owners: ['group:default/agents'],
+      });
       expect(owned.items.map(i => i.id)).toEqual([agentIncident.id]);
     });
 
     it("opens the builders' incident when the entity's own sources go bad, though the layer was failing already, and resolves it when they recover", async () => {
-      const { health, operations, incidentsOf, aiLayer } = await setup(databaseId);
+      const { health, operations, incidentsOf, aiLayer } = await setup(
+        databaseId,
+      );
       await operations(AGENT, 'ops.agent.runs', 20, 10, T0);
       await operations(CHECKOUT, 'llm.gateway', 20, 0, T0);
       await health.evaluate(CHECKOUT, T0);
@@ -172,7 +187,9 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('keeps opening the incident of an entity without an agent as before', async () => {
-      const { health, operations, incidentsOf, aiLayer } = await setup(databaseId);
+      const { health, operations, incidentsOf, aiLayer } = await setup(
+        databaseId,
+      );
       await operations(AGENT, 'gen_ai.client', 20, 1, T0);
       await health.evaluate(AGENT, T0);
       expect((await aiLayer(AGENT)).state).toBe('degraded');
