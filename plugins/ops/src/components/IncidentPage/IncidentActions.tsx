@@ -16,6 +16,7 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { opsApiRef } from '../../api';
+import { ResolutionDialog, needsResolution } from '../Resolution';
 
 type Action = 'acknowledge' | 'resolve';
 
@@ -59,6 +60,8 @@ export const IncidentActions = (props: {
   // The chosen action outlives the dialog's closing animation.
   const [action, setAction] = useState<Action>('acknowledge');
   const [open, setOpen] = useState(false);
+  const [resolutionOpen, setResolutionOpen] = useState(false);
+  const structured = needsResolution(incident);
   const [message, setMessage] = useState('');
 
   const [{ loading: submitting }, submit] = useAsyncFn(
@@ -114,6 +117,10 @@ export const IncidentActions = (props: {
             variant={each === 'resolve' ? 'contained' : 'outlined'}
             color="primary"
             onClick={() => {
+              if (each === 'resolve' && structured) {
+                setResolutionOpen(true);
+                return;
+              }
               setAction(each);
               setOpen(true);
             }}
@@ -157,6 +164,29 @@ export const IncidentActions = (props: {
           </Button>
         </DialogActions>
       </Dialog>
+      {structured && (
+        <ResolutionDialog
+          open={resolutionOpen}
+          title="Resolve the incident"
+          description={`A ${incident.tier} incident closes with how it was resolved: resolutions teach the learning loop, and the third alike becomes a runbook draft.`}
+          submitLabel="Resolve"
+          withMessage
+          onClose={() => setResolutionOpen(false)}
+          onSubmit={async (resolution, resolveMessage) => {
+            await opsApi.resolveIncident(incident.id, {
+              message: resolveMessage,
+              resolution,
+            });
+            alertApi.post({
+              message: ACTION_TEXTS.resolve.done,
+              severity: 'success',
+              display: 'transient',
+            });
+            setResolutionOpen(false);
+            onChanged();
+          }}
+        />
+      )}
     </>
   );
 };

@@ -205,10 +205,13 @@ describe('IncidentPage', () => {
     expect(screen.getByRole('button', { name: 'Resolve' })).toBeInTheDocument();
   });
 
-  it('resolves without a message', async () => {
-    const resolveIncident = jest.fn().mockResolvedValue(details().incident);
+  it('resolves a routine incident without a message', async () => {
+    const routine = details({
+      incident: { ...details().incident, tier: 'routine' },
+    });
+    const resolveIncident = jest.fn().mockResolvedValue(routine.incident);
     renderIncidentPage({
-      getIncident: jest.fn().mockResolvedValue(details()),
+      getIncident: jest.fn().mockResolvedValue(routine),
       resolveIncident,
     });
 

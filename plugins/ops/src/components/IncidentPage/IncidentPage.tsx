@@ -23,6 +23,7 @@ import {
   useOpsPush,
   useOptionalRouteRef,
 } from '../common';
+import { ResolutionCard } from '../Resolution';
 import { BlastRadiusGraph } from './BlastRadiusGraph';
 import { BlastRadiusList } from './BlastRadiusList';
 import { IncidentActions, useCanUpdateIncidents } from './IncidentActions';
@@ -120,6 +121,11 @@ export const IncidentPage = () => {
       <Grid container spacing={3}>
         <Grid item xs={12} lg={7}>
           <Box display="flex" flexDirection="column" gridGap={24}>
+            <ResolutionCard
+              incident={value.incident}
+              canUpdate={canUpdate}
+              onChanged={retry}
+            />
             <InfoCard
               title="Runs"
               subheader="The runbooks the ops agent ran for this incident, newest first"

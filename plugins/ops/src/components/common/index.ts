@@ -14,3 +14,5 @@ export { useOptionalRouteRef } from './useOptionalRouteRef';
 export { HandledBy } from './HandledBy';
 export { RunStatusChip, StepStatusChip, runStatusColor } from './RunStatusChip';
 export { isRunUnfinished, runDuration } from './runs';
+export { messageOf, statusOf } from './errors';
+export { RefusalAlert } from './RefusalAlert';
