@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
@@ -40,7 +41,7 @@ import {
   renderTemplates,
   RunbookRegistry,
 } from './runbooks';
-import { createRouter } from './service';
+import { createRouter, registerOpsActions } from './service';
 
 /** Every entity's runbook location, as one comparable string. */
 function runbookLocations(index: EntityIndex): string {
@@ -82,6 +83,7 @@ export const opsPlugin = createBackendPlugin({
         signalsService: signalsServiceRef,
         notifications: notificationService,
         lifecycle: coreServices.lifecycle,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { config, database, httpRouter, logger, scheduler } = deps;
@@ -264,6 +266,22 @@ export const opsPlugin = createBackendPlugin({
           },
         });
 
+        const runbookOverview = new RunbookOverview({
+          source: runbooks,
+          runs,
+          push,
+        });
+        // The same reads and safe writes for AI assistants (the MCP actions
+        // plugin), under the same permissions.
+        registerOpsActions(deps.actionsRegistry, {
+          permissions: deps.permissions,
+          incidents,
+          health,
+          entities,
+          runbooks: runbookOverview,
+          agent,
+        });
+
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
@@ -277,7 +295,7 @@ export const opsPlugin = createBackendPlugin({
             incidents,
             health,
             agent,
-            runbooks: new RunbookOverview({ source: runbooks, runs, push }),
+            runbooks: runbookOverview,
             pages,
             actions,
           }),

@@ -302,9 +302,9 @@ export class DatabaseIncidentStore implements IncidentStore {
     return this.db.transaction(async tx => {
       const row = await tx<IncidentRow>('ops_incidents').where({ id }).first();
       if (!row) throw new NotFoundError(`No incident with id ${id}`);
-      if (row.status === 'resolved' && status !== 'resolved') {
+      if (row.status === 'resolved') {
         throw new ConflictError(
-          `Incident ${id} is resolved; a new signal opens a new incident`,
+          `Incident ${id} is resolved already; a new signal opens a new incident`,
         );
       }
       await tx('ops_incidents')

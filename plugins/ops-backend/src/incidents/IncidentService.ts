@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   Incident,
   IncidentDetails,
@@ -369,19 +369,23 @@ export class IncidentService {
   ): Promise<Incident> {
     const incident = await this.options.store.get(id);
     if (!incident) throw new NotFoundError(`No incident with id ${id}`);
-    let healed: Incident;
-    if (incident.status === 'resolved') {
-      healed = await this.options.store.setResolvedBy(id, {
-        actor: agent,
-        message,
-      });
-    } else {
-      healed = await this.options.store.setStatus(id, 'resolved', {
-        actor: agent,
-        message,
-      });
-      this.notifyResolved(healed);
+    let healed: Incident | undefined;
+    if (incident.status !== 'resolved') {
+      try {
+        healed = await this.options.store.setStatus(id, 'resolved', {
+          actor: agent,
+          message,
+        });
+        this.notifyResolved(healed);
+      } catch (error) {
+        // Its source resolved it in the meantime: the agent still healed it.
+        if (!(error instanceof ConflictError)) throw error;
+      }
     }
+    healed ??= await this.options.store.setResolvedBy(id, {
+      actor: agent,
+      message,
+    });
     this.pushIncident(healed);
     return healed;
   }

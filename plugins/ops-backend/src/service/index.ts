@@ -1,2 +1,3 @@
 export { createRouter } from './router';
 export type { RouterOptions } from './router';
+export { registerOpsActions } from './actions';
