@@ -39,7 +39,7 @@ const AGENT = 'component:default/checkout-agent';
 const RUNBOOK = 'replica-drill-remediation';
 const TOKEN = `replicas-test-${randomBytes(12).toString('hex')}`;
 /** How long the target takes to answer, so that runs are mid-flight when a replica dies. */
-const TARGET_DELAY_MS = [250, 750] as const;
+const TARGET_DELAY_MS = [300, 1500] as const;
 
 /** What the target saw of one idempotency key. */
 interface TargetKey {
@@ -439,7 +439,7 @@ describe('three backend replicas on one PostgreSQL', () => {
       })();
 
       // The kill, after a third of the stream: a moment when the victim has
-      // at least two remediation requests in flight at the target. Senders
+      // remediation requests in flight at the target. Senders
       // hold back for a moment first, until every signal is processed and
       // every routine incident has its run, so that the kill lands in runs
       // and not in signal processing: a signal whose processing a dead
@@ -466,16 +466,17 @@ describe('three backend replicas on one PostgreSQL', () => {
       };
       while (posts.length < INCIDENTS / 3) await sleep(20);
       for (let attempt = 1; !killedAt; attempt++) {
-        if (attempt > 30) {
+        const streamOver = posts.length === INCIDENTS && inFlight.size === 0;
+        if (attempt > 30 || streamOver) {
           throw new Error(
             'Found no moment when the victim had remediations in flight and every signal was processed',
           );
         }
         if (!anytime) holdSenders();
-        const until = Date.now() + 3_000;
+        const until = Date.now() + 5_000;
         while (!killedAt && Date.now() < until) {
           if (
-            heldByVictim().length >= 2 &&
+            heldByVictim().length >= 1 &&
             (anytime || (postsInFlight === 0 && (await settled())))
           ) {
             heldAtKill = heldByVictim();
