@@ -64,3 +64,21 @@ export type {
 export { StoredRunbookService, mayManage } from './StoredRunbookService';
 export type { StoredRunbookServiceOptions } from './StoredRunbookService';
 export { runbookToYaml, validateRunbook } from './runbookYaml';
+export { DatabaseRunbookUsage } from './RunbookUsage';
+export type {
+  RunbookUsage,
+  RunbookUsageRecord,
+  RunbookUsageStore,
+} from './RunbookUsage';
+export {
+  DEFAULT_STALE_AFTER_MS,
+  NotificationsStaleRunbookNotifier,
+  StaleRunbooks,
+} from './StaleRunbooks';
+export type {
+  RunbookStaleness,
+  StaleRunbookNotifier,
+  StaleRunbooksOptions,
+} from './StaleRunbooks';
+export { readLearningConfig } from './readLearningConfig';
+export type { LearningConfig } from './readLearningConfig';
