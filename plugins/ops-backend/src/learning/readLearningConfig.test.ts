@@ -1,8 +1,9 @@
 import { ConfigReader } from '@backstage/config';
+import { JsonObject } from '@backstage/types';
 import { readLearningConfig } from './readLearningConfig';
 import { DEFAULT_VOLATILE_LABELS } from './signature';
 
-const read = (learning: unknown) =>
+const read = (learning: JsonObject) =>
   readLearningConfig(new ConfigReader({ ops: { learning } }));
 
 describe('readLearningConfig', () => {
