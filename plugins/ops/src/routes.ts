@@ -43,3 +43,14 @@ export const runRouteRef = createSubRouteRef({
   parent: rootRouteRef,
   path: '/runs/:id',
 });
+
+/**
+ * The runbook drafts of the learning loop, below the Ops page.
+ *
+ * @public
+ */
+export const learningRouteRef = createSubRouteRef({
+  id: 'ops/learning',
+  parent: rootRouteRef,
+  path: '/learning',
+});

@@ -3,6 +3,7 @@ import { Content, Header, Page } from '@backstage/core-components';
 import { ReactRouterV6PageRouter } from '@backstage/frontend-adapter-react-router-v6';
 import { IncidentPage } from '../IncidentPage';
 import { RunPage } from '../RunPage';
+import { LearningPage } from '../RunbookDrafts';
 import { UnroutedPage } from '../UnroutedPage';
 import { IncidentListPage } from './IncidentListPage';
 import { OpsSections } from './OpsSections';
@@ -32,6 +33,15 @@ const OpsRoutes = () => (
           <>
             <OpsSections current="unrouted" />
             <UnroutedPage />
+          </>
+        }
+      />
+      <Route
+        path="learning"
+        element={
+          <>
+            <OpsSections current="learning" />
+            <LearningPage />
           </>
         }
       />

@@ -1,16 +1,17 @@
 import { Link } from '@backstage/core-components';
 import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
-import { rootRouteRef, unroutedRouteRef } from '../../routes';
+import { learningRouteRef, rootRouteRef, unroutedRouteRef } from '../../routes';
 import { useOptionalRouteRef } from '../common';
 
-export type OpsSection = 'incidents' | 'unrouted';
+export type OpsSection = 'incidents' | 'unrouted' | 'learning';
 
 /** Switches between the lists of the Ops page. */
 export const OpsSections = (props: { current: OpsSection }) => {
   const rootLink = useOptionalRouteRef(rootRouteRef);
   const unroutedLink = useOptionalRouteRef(unroutedRouteRef);
-  if (!rootLink || !unroutedLink) {
+  const learningLink = useOptionalRouteRef(learningRouteRef);
+  if (!rootLink || !unroutedLink || !learningLink) {
     return null;
   }
   return (
@@ -32,6 +33,12 @@ export const OpsSections = (props: { current: OpsSection }) => {
         label="Unrouted signals"
         component={Link}
         to={unroutedLink()}
+      />
+      <Tab
+        value="learning"
+        label="Learning"
+        component={Link}
+        to={learningLink()}
       />
     </Tabs>
   );

@@ -16,3 +16,4 @@ export { RunStatusChip, StepStatusChip, runStatusColor } from './RunStatusChip';
 export { isRunUnfinished, runDuration } from './runs';
 export { messageOf, statusOf } from './errors';
 export { RefusalAlert } from './RefusalAlert';
+export { useOwnerOrPermission } from './useOwnerOrPermission';
