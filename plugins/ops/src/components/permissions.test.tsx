@@ -4,7 +4,7 @@ import {
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { act, screen } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import { OpsApi, opsApiRef } from '../api';
 import { rootRouteRef } from '../routes';
 import {
@@ -161,6 +161,54 @@ describe('without permission', () => {
     expect(
       screen.queryByRole('button', { name: 'Refresh' }),
     ).not.toBeInTheDocument();
+  });
+
+  it('the runbooks card offers a stored runbook for export without lifecycle changes', async () => {
+    const authorize = jest.fn().mockReturnValue(AuthorizeResult.DENY);
+    renderInTestApp(
+      <EntityProvider entity={checkoutEntity}>
+        <RunbooksCard />
+      </EntityProvider>,
+      {
+        mountedRoutes: {
+          '/catalog/:namespace/:kind/:name': entityRouteRef,
+          '/ops': rootRouteRef,
+        },
+        apis: [
+          [
+            opsApiRef,
+            {
+              getRunbooks: async () => ({
+                runbooks: [
+                  makeRunbookSummary({
+                    origin: 'database',
+                    source: 'database',
+                  }),
+                ],
+                problems: [],
+              }),
+            },
+          ],
+          mockApis.permission({ authorize }),
+          // Not the owner of the runbook (group:default/payments).
+          mockApis.identity({ ownershipEntityRefs: ['user:default/bob'] }),
+        ] as any,
+      },
+    );
+
+    const row = await screen.findByRole('row', {
+      name: 'Restart a stuck worker',
+    });
+    await settle();
+    expect(permissionNames(authorize)).toContain('ops.runbook.manage');
+    expect(
+      within(row).getByRole('button', { name: 'Export YAML' }),
+    ).toBeInTheDocument();
+    for (const name of ['Deprecate', 'Retire', 'Reactivate']) {
+      expect(
+        within(row).queryByRole('button', { name }),
+      ).not.toBeInTheDocument();
+    }
   });
 
   it('the unrouted page lists the signals without the route action', async () => {

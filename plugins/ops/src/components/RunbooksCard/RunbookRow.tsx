@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { Link, MarkdownContent } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { Run, RunbookSummary } from '@operable/backstage-plugin-ops-common';
+import { Run } from '@operable/backstage-plugin-ops-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
@@ -18,6 +18,13 @@ import {
 } from '../common';
 import { CircuitBreaker } from './CircuitBreaker';
 import { LifecycleChip } from './LifecycleChip';
+import {
+  LearnedChip,
+  StaleFlag,
+  StoredAwareSummary,
+  StoredRunbookActions,
+  isStored,
+} from './StoredRunbook';
 
 export const RUNBOOK_COLUMNS = 6;
 
@@ -93,8 +100,13 @@ function percent(rate: number | undefined): string {
  * how its runs went and whether its circuit breaker is open; its text for
  * humans opens below it.
  */
-export const RunbookRow = (props: { summary: RunbookSummary }) => {
+export const RunbookRow = (props: {
+  summary: StoredAwareSummary;
+  /** After a change to a stored runbook, e.g. its lifecycle. */
+  onChanged: () => void;
+}) => {
   const { summary } = props;
+  const stored = isStored(summary);
   const { runbook } = summary;
   const [open, setOpen] = useState(false);
   const readable = Boolean(runbook.body || runbook.description);
@@ -122,6 +134,7 @@ export const RunbookRow = (props: { summary: RunbookSummary }) => {
             {runbook.approval === 'required' && (
               <Chip size="small" variant="outlined" label="approval required" />
             )}
+            {stored && <LearnedChip />}
           </Box>
           <Typography
             variant="caption"
@@ -129,9 +142,16 @@ export const RunbookRow = (props: { summary: RunbookSummary }) => {
             component="p"
             style={{ overflowWrap: 'anywhere' }}
           >
-            <Source source={summary.source} /> from{' '}
-            <Origin origin={summary.origin} />
+            {stored ? (
+              <>learned from resolutions, stored in the database</>
+            ) : (
+              <>
+                <Source source={summary.source} /> from{' '}
+                <Origin origin={summary.origin} />
+              </>
+            )}
           </Typography>
+          <StaleFlag summary={summary} />
         </TableCell>
         <TableCell>
           <CircuitBreaker breaker={summary.circuitBreaker} />
@@ -150,6 +170,12 @@ export const RunbookRow = (props: { summary: RunbookSummary }) => {
           <LastRuns runs={summary.lastRuns} />
         </TableCell>
         <TableCell align="right">
+          {stored && (
+            <StoredRunbookActions
+              summary={summary}
+              onChanged={props.onChanged}
+            />
+          )}
           {readable && (
             <Button
               size="small"

@@ -334,4 +334,198 @@ describe('RunbooksCard', () => {
       await screen.findByText('Error: runbook store unavailable'),
     ).toBeInTheDocument();
   });
+
+  describe('stored runbooks', () => {
+    function stored(overrides: Record<string, unknown> = {}) {
+      return {
+        ...makeRunbookSummary(
+          { source: 'database', origin: 'database' },
+          {
+            id: 'checkout-pool',
+            title: 'Restart checkout when its pool is exhausted',
+            version: '2',
+            body: undefined,
+          },
+        ),
+        stale: true,
+        lastMatchedAt: hoursAgo(24 * 65),
+        ...overrides,
+      };
+    }
+
+    it('marks a runbook from the learning loop as learned, and a stale one with when it last matched', async () => {
+      renderCard({
+        getRunbooks: async () => ({
+          runbooks: [
+            stored(),
+            {
+              ...makeRunbookSummary(),
+              stale: false,
+              lastMatchedAt: hoursAgo(3),
+            },
+          ],
+          problems: [],
+        }),
+      });
+
+      const row = await screen.findByRole('row', {
+        name: 'Restart checkout when its pool is exhausted',
+      });
+      expect(within(row).getByLabelText('Learned')).toBeInTheDocument();
+      expect(row).toHaveTextContent(
+        'learned from resolutions, stored in the database',
+      );
+      expect(within(row).getByLabelText('Stale')).toBeInTheDocument();
+      expect(
+        within(row).getByText('last matched 2 months ago'),
+      ).toBeInTheDocument();
+
+      const file = screen.getByRole('row', { name: 'Restart a stuck worker' });
+      expect(within(file).queryByLabelText('Learned')).toBeNull();
+      expect(within(file).queryByLabelText('Stale')).toBeNull();
+      expect(
+        within(file).getByText('last matched 3 hours ago'),
+      ).toBeInTheDocument();
+      // A file runbook is exported by being a file already.
+      expect(
+        within(file).queryByRole('button', { name: 'Export YAML' }),
+      ).toBeNull();
+      expect(within(file).queryByRole('button', { name: 'Retire' })).toBeNull();
+    });
+
+    it('exports a stored runbook as the YAML file to commit', async () => {
+      const yaml =
+        'id: checkout-pool\ntitle: Restart checkout when its pool is exhausted\n';
+      const exportStoredRunbook = jest.fn().mockResolvedValue(yaml);
+      const createObjectURL = jest.fn().mockReturnValue('blob:checkout-pool');
+      const revokeObjectURL = jest.fn();
+      Object.assign(URL, { createObjectURL, revokeObjectURL });
+      const click = jest
+        .spyOn(HTMLAnchorElement.prototype, 'click')
+        .mockImplementation(() => {});
+      renderCard({
+        getRunbooks: async () => ({ runbooks: [stored()], problems: [] }),
+        exportStoredRunbook,
+      });
+
+      const row = await screen.findByRole('row', {
+        name: 'Restart checkout when its pool is exhausted',
+      });
+      await userEvent.click(
+        within(row).getByRole('button', { name: 'Export YAML' }),
+      );
+      const dialog = screen.getByRole('dialog', {
+        name: 'Export Restart checkout when its pool is exhausted',
+      });
+      expect(
+        await within(dialog).findByLabelText('YAML of checkout-pool'),
+      ).toHaveTextContent('id: checkout-pool');
+      expect(exportStoredRunbook).toHaveBeenCalledWith('checkout-pool');
+
+      await userEvent.click(
+        within(dialog).getByRole('button', {
+          name: 'Download checkout-pool.yaml',
+        }),
+      );
+      expect(createObjectURL).toHaveBeenCalledWith(expect.any(Blob));
+      const anchor = click.mock.contexts[0] as HTMLAnchorElement;
+      expect(anchor.download).toBe('checkout-pool.yaml');
+      expect(anchor.href).toBe('blob:checkout-pool');
+      expect(revokeObjectURL).toHaveBeenCalledWith('blob:checkout-pool');
+      click.mockRestore();
+    });
+
+    it('deprecates, retires and reactivates a stored runbook', async () => {
+      const getRunbooks = jest
+        .fn()
+        .mockResolvedValueOnce({ runbooks: [stored()], problems: [] })
+        .mockResolvedValue({
+          runbooks: [
+            {
+              ...stored(),
+              runbook: { ...stored().runbook, lifecycle: 'deprecated' },
+            },
+          ],
+          problems: [],
+        });
+      const setStoredRunbookLifecycle = jest
+        .fn()
+        .mockResolvedValue({ runbookId: 'checkout-pool', version: 3 });
+      renderCard({ getRunbooks, setStoredRunbookLifecycle });
+
+      const row = await screen.findByRole('row', {
+        name: 'Restart checkout when its pool is exhausted',
+      });
+      expect(
+        within(row).getByRole('button', { name: 'Retire' }),
+      ).toBeInTheDocument();
+      expect(
+        within(row).queryByRole('button', { name: 'Reactivate' }),
+      ).toBeNull();
+      await userEvent.click(
+        within(row).getByRole('button', { name: 'Deprecate' }),
+      );
+
+      expect(setStoredRunbookLifecycle).toHaveBeenCalledWith(
+        'checkout-pool',
+        'deprecated',
+      );
+      expect(
+        await screen.findByText(
+          'Restart checkout when its pool is exhausted is deprecated (version 3)',
+        ),
+      ).toBeInTheDocument();
+      expect(
+        await within(row).findByLabelText('Lifecycle deprecated'),
+      ).toBeInTheDocument();
+      expect(getRunbooks).toHaveBeenCalledTimes(2);
+      await userEvent.click(
+        within(row).getByRole('button', { name: 'Reactivate' }),
+      );
+      expect(setStoredRunbookLifecycle).toHaveBeenLastCalledWith(
+        'checkout-pool',
+        'active',
+      );
+    });
+
+    it('says who may change the lifecycle when the backend refuses', async () => {
+      renderCard({
+        getRunbooks: async () => ({ runbooks: [stored()], problems: [] }),
+        setStoredRunbookLifecycle: () =>
+          Promise.reject(
+            Object.assign(new Error('user:default/bob may not'), {
+              statusCode: 403,
+            }),
+          ),
+      });
+
+      const row = await screen.findByRole('row', {
+        name: 'Restart checkout when its pool is exhausted',
+      });
+      await userEvent.click(
+        within(row).getByRole('button', { name: 'Retire' }),
+      );
+      expect(
+        await screen.findByText(
+          'Could not change Restart checkout when its pool is exhausted to retired: not allowed: only the owner of the runbook (group:default/payments) or someone allowed ops.runbook.manage may change its lifecycle. user:default/bob may not',
+        ),
+      ).toBeInTheDocument();
+    });
+
+    it('refetches when a draft of the entity was accepted', async () => {
+      const signals = createFakeSignalApi();
+      const getRunbooks = jest
+        .fn()
+        .mockResolvedValueOnce(runbooks())
+        .mockResolvedValue({ runbooks: [stored()], problems: [] });
+      renderCard({ getRunbooks }, [[signalApiRef, signals.api]]);
+      await screen.findByRole('table', { name: 'Runbooks' });
+
+      signals.publish(OPS_SIGNAL_CHANNEL, {
+        type: 'learning',
+        entityRef: 'component:default/checkout',
+      });
+      expect(await screen.findByLabelText('Learned')).toBeInTheDocument();
+    });
+  });
 });

@@ -34,7 +34,10 @@ const NoRunbooks = () => (
   </Typography>
 );
 
-const RunbooksTable = (props: { value: EntityRunbooks }) => (
+const RunbooksTable = (props: {
+  value: EntityRunbooks;
+  onChanged: () => void;
+}) => (
   // Six columns do not fit a phone: the table scrolls instead of the page.
   <Box overflow="auto">
     <Table size="small" aria-label="Runbooks">
@@ -45,12 +48,16 @@ const RunbooksTable = (props: { value: EntityRunbooks }) => (
           <TableCell>Success, 30 days</TableCell>
           <TableCell>Runs, 30 days</TableCell>
           <TableCell>Last runs</TableCell>
-          <TableCell aria-label="Runbook text" />
+          <TableCell aria-label="Runbook actions" />
         </TableRow>
       </TableHead>
       <TableBody>
         {props.value.runbooks.map(summary => (
-          <RunbookRow key={summary.runbook.id} summary={summary} />
+          <RunbookRow
+            key={summary.runbook.id}
+            summary={summary}
+            onChanged={props.onChanged}
+          />
         ))}
       </TableBody>
     </Table>
@@ -75,7 +82,9 @@ export const RunbooksCard = () => {
   useOpsPush(
     message =>
       message.type === 'runbooks' ||
-      (message.type === 'run' && isSameEntity(message.entityRef, entityRef)),
+      // An accepted draft is a new stored runbook of the entity.
+      ((message.type === 'run' || message.type === 'learning') &&
+        isSameEntity(message.entityRef, entityRef)),
     retry,
   );
 
@@ -86,7 +95,7 @@ export const RunbooksCard = () => {
       <>
         <RunbookProblems problems={value.problems} />
         {value.runbooks.length > 0 ? (
-          <RunbooksTable value={value} />
+          <RunbooksTable value={value} onChanged={retry} />
         ) : (
           <NoRunbooks />
         )}
