@@ -82,3 +82,4 @@ export type {
 } from './StaleRunbooks';
 export { readLearningConfig } from './readLearningConfig';
 export type { LearningConfig } from './readLearningConfig';
+export { fieldPath, parseOrInputError } from './validation';

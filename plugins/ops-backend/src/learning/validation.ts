@@ -45,6 +45,12 @@ function describe(issue: z.ZodIssue, unions: Record<string, string>): string {
     issue.received === 'undefined'
   ) {
     message = 'is required';
+  } else if (
+    issue.code === z.ZodIssueCode.too_small &&
+    issue.type === 'string' &&
+    Number(issue.minimum) === 1
+  ) {
+    message = 'must not be empty';
   }
   return field ? `${field}: ${message}` : message;
 }
