@@ -133,6 +133,7 @@ async function setup() {
   const router = Router();
   addLearningRoutes(router, {
     httpAuth: mockServices.httpAuth({
+      pluginId: 'ops',
       defaultCredentials: mockCredentials.none(),
     }),
     permissions,
@@ -298,6 +299,7 @@ describe('learning routes', () => {
         .set({
           Authorization: mockCredentials.service.header({
             onBehalfOf: mockCredentials.service('external:assistant'),
+            targetPluginId: 'ops',
           }),
         })
         .send({});
