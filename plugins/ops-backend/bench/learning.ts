@@ -346,17 +346,16 @@ async function main() {
   ].join(' ');
   process.stdout.write(`${header}\n${'-'.repeat(header.length)}\n`);
   for (const r of results) {
-    process.stdout.write(
-      [
-        r.database.padEnd(12),
-        r.insertSeconds.toFixed(1).padStart(9),
-        r.candidates.toLocaleString('en').padStart(11),
-        r.withDrafts.toLocaleString('en').padStart(13),
-        r.firstMs.toFixed(0).padStart(9),
-        r.medianMs.toFixed(0).padStart(10),
-        r.considerMs.toFixed(2).padStart(17),
-      ].join(' ') + '\n',
-    );
+    const cells = [
+      r.database.padEnd(12),
+      r.insertSeconds.toFixed(1).padStart(9),
+      r.candidates.toLocaleString('en').padStart(11),
+      r.withDrafts.toLocaleString('en').padStart(13),
+      r.firstMs.toFixed(0).padStart(9),
+      r.medianMs.toFixed(0).padStart(10),
+      r.considerMs.toFixed(2).padStart(17),
+    ];
+    process.stdout.write(`${cells.join(' ')}\n`);
   }
   process.stdout.write(
     '\nfindCandidates() over every resolution: first run, then the median of five once a third of the groups have drafts;\none signature: the median of findCandidates for the signatures of one resolution (what each recorded resolution costs).\n',

@@ -774,15 +774,15 @@ describe('RunbookRegistry', () => {
       dir.setContent({ runbooks: {} });
       const checkout = entity('checkout-api');
       index = new EntityIndex([checkout]);
-      let failure: Error | undefined;
+      const database = { failure: undefined as Error | undefined };
       const runbooks = withStored({
         list: async () => {
-          if (failure) throw failure;
+          if (database.failure) throw database.failure;
           return [stored('learned-checkout-api-0123abcd')];
         },
       });
       await runbooks.refresh();
-      failure = new Error('connection refused');
+      database.failure = new Error('connection refused');
       expect(await runbooks.refresh()).toMatchObject({
         runbooks: 1,
         problems: 1,
