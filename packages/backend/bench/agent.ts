@@ -11,8 +11,10 @@
  * target. The target answers at once and the alert then resolves (posted
  * like Alertmanager would once the failure stops), so runs end and do not
  * pile up. Arrivals are a steady stream of BENCH_AGENT_RATE incidents per
- * second (default 20: a bad minute for a large organisation), then a burst
- * of BENCH_AGENT_BURST incidents sent at once.
+ * second (default 10: 36,000 routine incidents an hour, an outage-day storm
+ * for a large organisation; a normal day is far below 1/s), then a burst of
+ * BENCH_AGENT_BURST incidents sent at once. The load average is printed
+ * beside each result: on a shared machine it explains much of the spread.
  *
  * Two clocks, both in this process (performance.now):
  * - from accepted: from the ingest response (its 2xx means committed);
@@ -24,7 +26,7 @@
  *
  * Env: OPERABLE_BENCH_POSTGRES (default postgresql://postgres@127.0.0.1:5432;
  * "off" skips PostgreSQL), BENCH_AGENT_INCIDENTS (default 1000),
- * BENCH_AGENT_RATE (default 20 per second), BENCH_AGENT_BURST (default 200;
+ * BENCH_AGENT_RATE (default 10 per second), BENCH_AGENT_BURST (default 200;
  * 0 skips), BENCH_AGENT_DATABASES (default "sqlite,postgres"),
  * BENCH_AGENT_CPU_PROF (a folder: the backend writes a CPU profile there
  * when it stops), BENCH_AGENT_OUTPUT (a file: the backend's output is written
@@ -33,7 +35,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import knexFactory, { Knex } from 'knex';
@@ -52,7 +54,7 @@ const RUNBOOK = 'bench-agent-remediation';
 // runbook (routine with it), not systemic.
 const SERVICES = ['checkout-api', 'payment-service', 'order-worker'];
 const INCIDENTS = Number(process.env.BENCH_AGENT_INCIDENTS ?? 1000);
-const RATE = Number(process.env.BENCH_AGENT_RATE ?? 20);
+const RATE = Number(process.env.BENCH_AGENT_RATE ?? 10);
 const BURST = Number(process.env.BENCH_AGENT_BURST ?? 200);
 const WARMUP = 50;
 const PG =
@@ -208,6 +210,8 @@ interface Result {
   rate: string;
   timings: Timing[];
   seconds: number;
+  /** The machine's 1-minute load average when the phase ended. */
+  load: number;
   /** Database work per incident, where the database counts it. */
   perIncident?: Record<string, number>;
 }
@@ -376,6 +380,7 @@ async function benchBackend(
       rate: `${RATE}/s (sent at ${(INCIDENTS / steady.seconds).toFixed(1)}/s)`,
       timings: steady.ids.map(id => timings.get(id)!),
       seconds: steady.seconds,
+      load: loadavg()[0],
       ...(before && after
         ? {
             perIncident: Object.fromEntries(
@@ -396,6 +401,7 @@ async function benchBackend(
         rate: `all at once (${burst.seconds.toFixed(1)} s to send)`,
         timings: burst.ids.map(id => timings.get(id)!),
         seconds: burst.seconds,
+        load: loadavg()[0],
       });
     }
     await readStages(opsDatabase, timings);
@@ -453,13 +459,15 @@ function report(results: Result[]) {
       30,
     )} | ${'from accepted (ms)'.padEnd(29)} | ${'from sent (ms)'.padEnd(
       26,
-    )} | before 2xx\n` +
+    )} | before 2xx | load\n` +
     `${''.padEnd(58)} | ${'p50'.padStart(8)} ${'p99'.padStart(
       8,
     )} ${'max'.padStart(8)}   | ${'p50'.padStart(8)} ${'p99'.padStart(
       8,
-    )} ${'max'.padStart(8)} |\n`;
-  let out = `\nSignal accepted → first remediation request at the target (target p99 < 250 ms)\n${header}`;
+    )} ${'max'.padStart(8)} |            | (1 min)\n`;
+  let out = `\nSignal accepted → first remediation request at the target (target p99 < 250 ms), ${
+    cpus().length
+  } CPUs\n${header}`;
   for (const r of results) {
     const fromAccepted = r.timings.map(t => t.remediatedAt! - t.acceptedAt!);
     const fromSent = r.timings.map(t => t.remediatedAt! - t.sentAt);
@@ -471,7 +479,9 @@ function report(results: Result[]) {
       )} ${fmt(Math.max(...fromAccepted))}   | ` +
       `${fmt(percentile(fromSent, 50))} ${fmt(percentile(fromSent, 99))} ${fmt(
         Math.max(...fromSent),
-      )} | ${early} of ${r.timings.length}\n`;
+      )} | ${`${early} of ${r.timings.length}`.padEnd(10)} | ${r.load.toFixed(
+        1,
+      )}\n`;
   }
   out += `\nWhere the time goes: ms between the moments the ops database records (p50 / p99)\n`;
   const spans: Array<[string, (t: Timing) => number]> = [
