@@ -15,6 +15,7 @@ import HealingIcon from '@material-ui/icons/Healing';
 import { OpsClient, opsApiRef } from './api';
 import {
   incidentRouteRef,
+  learningRouteRef,
   rootRouteRef,
   runRouteRef,
   unroutedRouteRef,
@@ -33,8 +34,10 @@ export const opsApi = ApiBlueprint.make({
 
 /**
  * The Ops tab on the pages of the entities an owner builds and runs: the
- * ownership, health and incidents cards, then the entity cards attached to
- * its `cards` input (the runbooks card by default) that accept the entity.
+ * ownership, health and incidents cards (first the Ops view of an ops
+ * agent), then the entity cards attached to its `cards` input (runbooks,
+ * runbook drafts and load by default) that accept the entity. On a Group:
+ * the incidents of what the team owns, then the attached cards.
  *
  * @alpha
  */
@@ -50,7 +53,7 @@ export const entityOpsContent = EntityContentBlueprint.makeWithOverrides({
     return originalFactory({
       path: '/ops',
       title: 'Ops',
-      filter: { kind: { $in: ['component', 'system', 'resource'] } },
+      filter: { kind: { $in: ['component', 'system', 'resource', 'group'] } },
       loader: async () => {
         const { OpsTabContent } = await import('./components/OpsContent');
         const cards = inputs.cards.map(card => ({
@@ -78,14 +81,50 @@ export const entityRunbooksCard = EntityCardBlueprint.make({
   attachTo: { id: 'entity-content:ops', input: 'cards' },
   params: {
     type: 'content',
+    // Runbooks apply to one entity; a team's are on its entities' pages.
+    filter: { kind: { $in: ['component', 'system', 'resource'] } },
     loader: () =>
       import('./components/RunbooksCard').then(m => <m.RunbooksCard />),
   },
 });
 
 /**
- * The Ops page at `/ops`: incidents across entities, the page of each
- * incident and of each run, and the unrouted signals. With a route ref and the plugin's icon
+ * The runbook drafts of the learning loop waiting for review: those of the
+ * entity, or on a Group those the team reviews as owner. Edit, Accept,
+ * Reject and Snooze for the owner and those allowed `ops.learning.review`.
+ *
+ * @alpha
+ */
+export const entityRunbookDraftsCard = EntityCardBlueprint.make({
+  name: 'runbook-drafts',
+  attachTo: { id: 'entity-content:ops', input: 'cards' },
+  params: {
+    type: 'content',
+    loader: () =>
+      import('./components/RunbookDrafts').then(m => <m.RunbookDraftsCard />),
+  },
+});
+
+/**
+ * Whether the team (on a Group) or the builders of an entity are drowning:
+ * novel incidents per week against what the ops agent absorbed, with the
+ * flag naming the signatures that keep coming back.
+ *
+ * @alpha
+ */
+export const entityLoadCard = EntityCardBlueprint.make({
+  name: 'load',
+  attachTo: { id: 'entity-content:ops', input: 'cards' },
+  params: {
+    type: 'content',
+    loader: () => import('./components/LoadCard').then(m => <m.LoadCard />),
+  },
+});
+
+/**
+ * The Ops page at `/ops`: incidents across entities (with the teams that
+ * are drowning), the page of each incident and of each run, the unrouted
+ * signals and the runbook drafts of the learning loop. With a route ref and the plugin's icon
  * it also gets its "Ops" item in the sidebar.
  *
  * @alpha
@@ -114,6 +153,14 @@ export default createFrontendPlugin({
     incident: incidentRouteRef,
     run: runRouteRef,
     unrouted: unroutedRouteRef,
+    learning: learningRouteRef,
   },
-  extensions: [opsApi, entityOpsContent, entityRunbooksCard, opsPage],
+  extensions: [
+    opsApi,
+    entityOpsContent,
+    entityRunbooksCard,
+    entityRunbookDraftsCard,
+    entityLoadCard,
+    opsPage,
+  ],
 });

@@ -18,6 +18,7 @@ import { rootRouteRef, runRouteRef } from './routes';
 import {
   checkoutEntity,
   makeIncident,
+  makeLoadReport,
   makeRun,
   makeRunbookSummary,
 } from './__testUtils__/fixtures';
@@ -63,7 +64,7 @@ describe('the legacy ops plugin', () => {
     ).toHaveAttribute('href', '/ops/incidents/inc-1');
   });
 
-  it('puts the runbooks card on the legacy Ops tab', async () => {
+  it('puts the runbooks, drafts and load cards on the legacy Ops tab', async () => {
     const getRunbooks = jest.fn().mockResolvedValue({
       runbooks: [makeRunbookSummary()],
       problems: [],
@@ -86,6 +87,8 @@ describe('the legacy ops plugin', () => {
               }),
               listIncidents: async () => ({ items: [], totalCount: 0 }),
               getRunbooks,
+              listDrafts: async () => ({ items: [], totalCount: 0 }),
+              getEntityLoad: async () => makeLoadReport(),
             },
           ],
           [
@@ -110,6 +113,12 @@ describe('the legacy ops plugin', () => {
       await screen.findByRole('row', { name: 'Restart a stuck worker' }),
     ).toBeInTheDocument();
     expect(getRunbooks).toHaveBeenCalledWith('component:default/checkout');
+    expect(
+      await screen.findByText(/No runbook draft waits for review/),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByRole('table', { name: 'Load per week' }),
+    ).toBeInTheDocument();
   });
 
   it('routes to an incident below the Ops page in a legacy app', async () => {

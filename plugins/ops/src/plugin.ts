@@ -9,6 +9,7 @@ import {
 import { OpsClient, opsApiRef } from './api';
 import {
   incidentRouteRef,
+  learningRouteRef,
   rootRouteRef,
   runRouteRef,
   unroutedRouteRef,
@@ -35,6 +36,7 @@ export const opsPlugin = createPlugin({
     incident: incidentRouteRef,
     run: runRouteRef,
     unrouted: unroutedRouteRef,
+    learning: learningRouteRef,
   },
 });
 
@@ -113,8 +115,57 @@ export const EntityRunbooksCard = opsPlugin.provide(
 );
 
 /**
- * The Ops page: incidents across entities, the page of each incident and of
- * each run, and the unrouted signals. Mount it at `/ops` in the app's routes.
+ * The runbook drafts waiting for review, on their own: those of the entity,
+ * or on a Group those the team reviews.
+ *
+ * @public
+ */
+export const EntityRunbookDraftsCard = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityRunbookDraftsCard',
+    component: {
+      lazy: () =>
+        import('./components/RunbookDrafts').then(m => m.RunbookDraftsCard),
+    },
+  }),
+);
+
+/**
+ * Whether the team (on a Group) or the builders of the entity are drowning,
+ * on its own.
+ *
+ * @public
+ */
+export const EntityLoadCard = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityLoadCard',
+    component: {
+      lazy: () => import('./components/LoadCard').then(m => m.LoadCard),
+    },
+  }),
+);
+
+/**
+ * The Ops view of an ops agent (a Component of `spec.type: ops-agent`) on
+ * its own: what it serves and runs, runs per week, success rate, time saved,
+ * failures and drift.
+ *
+ * @public
+ */
+export const EntityOpsAgentCard = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityOpsAgentCard',
+    component: {
+      lazy: () => import('./components/AgentCard').then(m => m.OpsAgentCard),
+    },
+  }),
+);
+
+/**
+ * The Ops page: incidents across entities (with the teams that are
+ * drowning), the page of each incident and of each run, the unrouted signals
+ * and the runbook drafts of the learning loop (`/ops/learning`). Mount it at
+ * `/ops` in the app's routes.
  *
  * @public
  */

@@ -20,18 +20,24 @@ const STATUSES: Record<Filter, IncidentStatus[] | undefined> = {
 
 /**
  * The incidents of the current entity, open ones first by default, refreshed
- * when the backend pushes a change to one of them.
+ * when the backend pushes a change to one of them. On a Group: the incidents
+ * of the entities it owns, with their entity.
  *
  * @public
  */
 export const IncidentsCard = () => {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
+  const isGroup = entity.kind.toLocaleLowerCase('en-US') === 'group';
   const [filter, setFilter] = useState<Filter>('open');
   const incidents = usePagedIncidents({
-    query: { entityRef, status: STATUSES[filter] },
+    query: isGroup
+      ? { owner: entityRef, status: STATUSES[filter] }
+      : { entityRef, status: STATUSES[filter] },
     concerns: message =>
-      message.type === 'incident' && isSameEntity(message.entityRef, entityRef),
+      message.type === 'incident' &&
+      // Which entities a group owns the push does not say: any may be one.
+      (isGroup || isSameEntity(message.entityRef, entityRef)),
     initialPageSize: 5,
   });
 
@@ -53,9 +59,21 @@ export const IncidentsCard = () => {
     </Box>
   );
 
+  let emptyText =
+    filter === 'open'
+      ? 'No open incidents. Everything this entity reported is resolved.'
+      : 'No incidents recorded for this entity.';
+  if (isGroup) {
+    emptyText =
+      filter === 'open'
+        ? 'No open incidents on the entities this team owns.'
+        : 'No incidents recorded for the entities this team owns.';
+  }
+
   return (
     <IncidentsTable
       title={title}
+      showEntity={isGroup}
       incidents={incidents.value?.items}
       totalCount={incidents.value?.totalCount}
       loading={incidents.loading}
@@ -63,11 +81,7 @@ export const IncidentsCard = () => {
       page={incidents.page}
       pageSize={incidents.pageSize}
       onPageChange={incidents.onPageChange}
-      emptyText={
-        filter === 'open'
-          ? 'No open incidents. Everything this entity reported is resolved.'
-          : 'No incidents recorded for this entity.'
-      }
+      emptyText={emptyText}
     />
   );
 };

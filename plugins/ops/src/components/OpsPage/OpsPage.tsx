@@ -2,6 +2,7 @@ import { Route, Routes } from 'react-router-dom';
 import { Content, Header, Page } from '@backstage/core-components';
 import { ReactRouterV6PageRouter } from '@backstage/frontend-adapter-react-router-v6';
 import { IncidentPage } from '../IncidentPage';
+import { DrowningCallout } from '../LoadCard';
 import { RunPage } from '../RunPage';
 import { LearningPage } from '../RunbookDrafts';
 import { UnroutedPage } from '../UnroutedPage';
@@ -20,6 +21,7 @@ const OpsRoutes = () => (
         index
         element={
           <>
+            <DrowningCallout />
             <OpsSections current="incidents" />
             <IncidentListPage />
           </>

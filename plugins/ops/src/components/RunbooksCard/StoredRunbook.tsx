@@ -58,7 +58,9 @@ export const LearnedChip = () => {
 };
 
 /** The stale flag, with when the runbook last matched an incident. */
-export const StaleFlag = (props: { summary: StoredAwareSummary }) => {
+export const StaleFlag = (props: {
+  summary: Pick<StoredAwareSummary, 'stale' | 'lastMatchedAt'>;
+}) => {
   const { stale, lastMatchedAt } = props.summary;
   const { palette } = useTheme();
   const matched = lastMatchedAt

@@ -1,0 +1,1 @@
+export { OpsAgentCard, isOpsAgent } from './AgentCard';

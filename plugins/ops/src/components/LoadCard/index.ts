@@ -1,0 +1,2 @@
+export { LoadCard, DrowningFlag } from './LoadCard';
+export { DrowningCallout } from './DrowningCallout';

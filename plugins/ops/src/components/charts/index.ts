@@ -1,0 +1,2 @@
+export { WeeklyBars, describeWeeks, formatWeek } from './WeeklyBars';
+export type { Bar, BarPart, WeekBars } from './WeeklyBars';
