@@ -99,7 +99,7 @@ describe('StoredRunbookService', () => {
       service.setLifecycle(ID, 'draft', 'user:default/bob'),
     ).rejects.toThrow(
       new ConflictError(
-        `Runbook ${ID} is active; a runbook moves forward only (draft → active → deprecated → retired): draft a new one instead`,
+        `Runbook ${ID} is active; a runbook moves forward only (draft → active → deprecated → retired; a deprecated one may become active again): draft a new one instead`,
       ),
     );
     await expect(
@@ -108,6 +108,19 @@ describe('StoredRunbookService', () => {
     await expect(
       service.setLifecycle('nope', 'retired', 'user:default/bob'),
     ).rejects.toThrow(NotFoundError);
+  });
+
+  it('makes a deprecated runbook active again, but never a retired one', async () => {
+    const { service } = await setup();
+    await service.setLifecycle(ID, 'deprecated', 'user:default/bob');
+    const again = await service.setLifecycle(ID, 'active', 'user:default/bob');
+    expect(again).toEqual(
+      expect.objectContaining({ version: 3, lifecycle: 'active' }),
+    );
+    await service.setLifecycle(ID, 'retired', 'user:default/bob');
+    await expect(
+      service.setLifecycle(ID, 'active', 'user:default/bob'),
+    ).rejects.toThrow(ConflictError);
   });
 
   it('exports the current version as a file parseRunbookFile reads back equal', async () => {

@@ -37,8 +37,9 @@ export function mayManage(
 
 /**
  * Runbooks kept in the database: their versions, their lifecycle (draft →
- * active → deprecated → retired, forward only, a new version each), and
- * their export as the YAML file to commit.
+ * active → deprecated → retired, forward only but for a deprecated runbook
+ * made active again, a new version each), and their export as the YAML file
+ * to commit.
  */
 export class StoredRunbookService {
   private readonly now: () => Date;
@@ -63,9 +64,9 @@ export class StoredRunbookService {
   }
 
   /**
-   * Moves a stored runbook forward in its life as a new version.
-   * InputError for an unknown lifecycle, ConflictError for the lifecycle it
-   * has or one it has left behind.
+   * Moves a stored runbook forward in its life (or a deprecated one back
+   * to active) as a new version. InputError for an unknown lifecycle,
+   * ConflictError for the lifecycle it has or one it has left behind.
    */
   async setLifecycle(
     id: string,
@@ -85,13 +86,17 @@ export class StoredRunbookService {
     if (to === from) {
       throw new ConflictError(`Runbook ${id} is ${lifecycle} already`);
     }
-    if (to < from) {
+    // Forward, or a deprecated runbook back to active (its replacement did
+    // not come); a retired one never runs again.
+    const reactivating =
+      current.lifecycle === 'deprecated' && lifecycle === 'active';
+    if (to < from && !reactivating) {
       throw new ConflictError(
         `Runbook ${id} is ${
           current.lifecycle
         }; a runbook moves forward only (${RUNBOOK_LIFECYCLES.join(
           ' → ',
-        )}): draft a new one instead`,
+        )}; a deprecated one may become active again): draft a new one instead`,
       );
     }
     const version = await this.options.stored.addVersion({

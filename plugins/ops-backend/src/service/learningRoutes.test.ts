@@ -466,7 +466,7 @@ describe('learning routes', () => {
       const back = await request(app)
         .post(path)
         .set(as(ROOT))
-        .send({ lifecycle: 'active' });
+        .send({ lifecycle: 'draft' });
       expect(back.status).toBe(409);
       const retired = await request(app)
         .post(path)
