@@ -152,7 +152,7 @@ describe('the ops frontend plugin', () => {
       'entity-card:ops/runbooks',
       'entity-card:ops/runbook-drafts',
       'entity-card:ops/load',
-    ]) {
+    ] as const) {
       const tester = createExtensionTester(opsPlugin.getExtension(id));
       expect(tester.get(EntityCardBlueprint.dataRefs.type)).toBe('content');
     }
