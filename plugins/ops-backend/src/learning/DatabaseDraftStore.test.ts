@@ -147,6 +147,14 @@ describe.each(databases.eachSupportedId())(
           decidedBy: 'user:default/ada',
         }),
       );
+      expect((await store.list({ decidedSince: at })).totalCount).toBe(1);
+      expect(
+        (
+          await store.list({
+            decidedSince: new Date(at.getTime() + 1000),
+          })
+        ).totalCount,
+      ).toBe(0);
       const refused = await store.update(draft.id, {
         from: ['pending'],
         status: 'accepted',

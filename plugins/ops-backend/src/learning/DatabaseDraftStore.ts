@@ -146,6 +146,9 @@ export class DatabaseDraftStore implements DraftStore {
     }
     if (filter.owner) query.where('owner', lower(filter.owner));
     if (filter.statuses) query.whereIn('status', filter.statuses);
+    if (filter.decidedSince) {
+      query.where('decided_at', '>=', filter.decidedSince);
+    }
     const [{ n }] = await query.clone().count({ n: '*' });
     const rows = await query
       .orderBy('created_at', 'desc')

@@ -305,6 +305,33 @@ describe('DraftReviewService', () => {
     ]);
   });
 
+  it('counts the drafts accepted per week, by owner or entity', async () => {
+    const { review, draft, tick } = await setup();
+    const first = await draft();
+    const second = await draft();
+    const third = await draft();
+    await review.accept(first.id, ADA);
+    tick(7 * 86_400_000);
+    await review.accept(second.id, ADA);
+    await review.accept(third.id, ADA);
+    const since = new Date('2026-11-01T00:00:00.000Z');
+    expect(
+      await review.acceptedPerWeek({ owner: 'group:default/payments' }, since),
+    ).toEqual([
+      { weekStart: '2026-11-30', accepted: 1 },
+      { weekStart: '2026-12-07', accepted: 2 },
+    ]);
+    expect(
+      await review.acceptedPerWeek(
+        { entityRef: checkout.ref },
+        new Date('2026-12-05T00:00:00.000Z'),
+      ),
+    ).toEqual([{ weekStart: '2026-12-07', accepted: 2 }]);
+    expect(
+      await review.acceptedPerWeek({ owner: 'group:default/search' }, since),
+    ).toEqual([]);
+  });
+
   it('accepts a snoozed draft', async () => {
     const { review, draft } = await setup();
     const d = await draft();

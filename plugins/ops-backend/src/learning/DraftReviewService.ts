@@ -52,6 +52,16 @@ export function mayReview(
 
 const REVIEWABLE: DraftStatus[] = ['pending', 'snoozed'];
 
+/** The Monday 00:00 UTC of a time's week, as YYYY-MM-DD. */
+function weekStart(at: Date): string {
+  const day = new Date(
+    Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()),
+  );
+  const sinceMonday = (day.getUTCDay() + 6) % 7;
+  day.setUTCDate(day.getUTCDate() - sinceMonday);
+  return day.toISOString().slice(0, 10);
+}
+
 /** A runbook file's header fields, so that the export is a complete file. */
 function asFile(runbook: Runbook): Runbook {
   return {
@@ -253,6 +263,37 @@ export class DraftReviewService {
     const snoozed = this.changedOrConflict(id, result, 'snoozed');
     this.pushDraft(snoozed);
     return snoozed;
+  }
+
+  /**
+   * Runbooks promoted from drafts: per week (Monday 00:00 UTC, as
+   * `YYYY-MM-DD`), how many drafts of the owner's entities, or of one
+   * entity, were accepted since `since`; weeks without any are left out.
+   */
+  async acceptedPerWeek(
+    scope: { owner?: string; entityRef?: string },
+    since: Date,
+  ): Promise<Array<{ weekStart: string; accepted: number }>> {
+    const perWeek = new Map<string, number>();
+    const pageSize = 500;
+    for (let offset = 0; ; offset += pageSize) {
+      const { items } = await this.options.drafts.list({
+        owner: scope.owner,
+        entityRef: scope.entityRef,
+        statuses: ['accepted'],
+        decidedSince: since,
+        limit: pageSize,
+        offset,
+      });
+      for (const draft of items) {
+        const week = weekStart(new Date(draft.updatedAt));
+        perWeek.set(week, (perWeek.get(week) ?? 0) + 1);
+      }
+      if (items.length < pageSize) break;
+    }
+    return [...perWeek.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([week, accepted]) => ({ weekStart: week, accepted }));
   }
 
   /** Snoozed drafts whose time has come are pending again. */

@@ -24,6 +24,8 @@ export interface DraftFilter {
   /** Drafts this owner reviews. */
   owner?: string;
   statuses?: DraftStatus[];
+  /** Drafts decided (accepted, rejected, snoozed) at or after this. */
+  decidedSince?: Date;
   limit?: number;
   offset?: number;
 }
