@@ -185,6 +185,14 @@ function dateInputValue(date: Date): string {
   )}`;
 }
 
+/** What is wrong with the date a snooze ends, if anything. */
+function snoozeDateProblem(until: Date | undefined): string | undefined {
+  if (!until || Number.isNaN(until.getTime())) {
+    return 'Pick the date it comes back';
+  }
+  return until.getTime() <= Date.now() ? 'Pick a date after today' : undefined;
+}
+
 export const SnoozeDraftDialog = (props: {
   open: boolean;
   draft: RunbookDraft;
@@ -212,12 +220,7 @@ export const SnoozeDraftDialog = (props: {
         const until = date ? new Date(`${date}T00:00:00`) : undefined;
         const found = {
           reason: trimmed === '' ? 'A snooze needs a reason' : undefined,
-          date:
-            !until || Number.isNaN(until.getTime())
-              ? 'Pick the date it comes back'
-              : until.getTime() <= Date.now()
-              ? 'Pick a date after today'
-              : undefined,
+          date: snoozeDateProblem(until),
         };
         setProblems(found);
         if (found.reason || found.date || !until) {

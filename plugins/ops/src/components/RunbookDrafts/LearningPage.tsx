@@ -81,7 +81,7 @@ export const LearningPage = () => {
           <ToggleButtonGroup
             size="small"
             value={statuses}
-            onChange={(_event, value: DraftStatus[]) => setStatuses(value)}
+            onChange={(_event, chosen: DraftStatus[]) => setStatuses(chosen)}
             aria-label="Status"
           >
             {DRAFT_STATUSES.map(status => (

@@ -66,7 +66,7 @@ export function layoutBars(
   const rects: BarRect[] = [];
   let x = 0;
   for (const week of weeks) {
-    week.bars.forEach((bar, barIndex) => {
+    for (const [barIndex, bar] of week.bars.entries()) {
       let top = height;
       for (const part of bar.parts) {
         if (part.value <= 0 || max === 0) {
@@ -87,7 +87,7 @@ export function layoutBars(
         });
       }
       x += BAR_WIDTH + (barIndex < week.bars.length - 1 ? BAR_GAP : 0);
-    });
+    }
     x += WEEK_GAP;
   }
   return { rects, width: Math.max(0, x - WEEK_GAP), max };
