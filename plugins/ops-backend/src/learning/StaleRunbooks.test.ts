@@ -91,6 +91,12 @@ describe('StaleRunbooks', () => {
     expect((await stale.staleRunbooks(now)).map(r => r.runbookId)).toEqual([
       'never',
     ]);
+    expect(
+      (await stale.staleAmong(['matched', 'never', 'other'], now)).map(
+        r => r.runbookId,
+      ),
+    ).toEqual(['never']);
+    expect(await stale.staleAmong(['matched'], now)).toEqual([]);
     // A shorter period, as config may say.
     expect(
       (await stale.staleRunbooks(now, 10 * DAY)).map(r => r.runbookId),

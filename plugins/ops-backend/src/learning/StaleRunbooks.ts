@@ -142,6 +142,15 @@ export class StaleRunbooks {
     return (await this.list(now, staleAfterMs)).filter(r => r.stale);
   }
 
+  /** Of these runbooks, the stale ones (the agent overview asks so). */
+  async staleAmong(
+    runbookIds: string[],
+    now: Date = new Date(),
+  ): Promise<RunbookStaleness[]> {
+    const wanted = new Set(runbookIds);
+    return (await this.staleRunbooks(now)).filter(r => wanted.has(r.runbookId));
+  }
+
   /**
    * Tells the owner of each runbook that turned stale, once: a runbook that
    * matches again and turns stale again is told of again. Returns the
