@@ -121,6 +121,43 @@ export interface Config {
       /** How long one call to PagerDuty or a webhook may take. Default `10s`. */
       timeout?: string | { [unit: string]: number };
     };
+    /** The learning loop: resolutions that repeat become runbook drafts. */
+    learning?: {
+      /**
+       * How many equivalent resolutions of one signature (the same failure
+       * resolved with the same actions) draft a runbook; fleet-wide, on as
+       * many different entities of one kind and type. Default 3 (the rule of
+       * three).
+       */
+      promotionThreshold?: number;
+      /**
+       * Label names left out of incident signatures because they differ
+       * between occurrences of the same failure. Replaces the default list
+       * (instance, pod, container, host, node, ip, address, request_id,
+       * trace_id, span_id, timestamp, time, uid and the like). Labels whose
+       * values look like UUIDs, hex ids, timestamps or addresses are always
+       * left out.
+       */
+      volatileLabels?: string[];
+      /** Label names added to the volatile labels (the default or the configured list). */
+      extraVolatileLabels?: string[];
+      /**
+       * How long an active or deprecated runbook may go without matching an
+       * incident before it is flagged stale and its owner is told, once.
+       * Default `30d`.
+       */
+      staleAfter?: string | { [unit: string]: number };
+    };
+    /** The drowning check. */
+    load?: {
+      /**
+       * How many weeks in a row a team's novel and systemic incidents must
+       * outnumber what its ops agents absorbed (self-healed incidents plus
+       * runbooks promoted from drafts) before the team and the platform group
+       * see it flagged as drowning. A whole number from 1 to 12. Default 3.
+       */
+      drowningWeeks?: number;
+    };
     /** Runbooks: YAML files, one runbook each. */
     runbooks?: {
       /**

@@ -21,7 +21,12 @@ import {
   readAgentHttpConfig,
   redactSecrets,
 } from './actions';
-import { AgentService, RunbookOverview } from './agent';
+import {
+  AgentOverviewService,
+  AgentService,
+  RunbookOverview,
+  RunSignals,
+} from './agent';
 import { readOpsConfig } from './config';
 import {
   DatabaseHealthStore,
@@ -34,6 +39,21 @@ import { CatalogEntityIndex, EntityIndex } from './entities';
 import { HealthService, SloSource } from './health';
 import { IncidentService } from './incidents';
 import { IngestService, SignalProcessor } from './ingest';
+import {
+  DatabaseDraftStore,
+  DatabaseResolutionStore,
+  DatabaseRunbookUsage,
+  DatabaseStoredRunbookStore,
+  DraftReviewService,
+  NotificationsStaleRunbookNotifier,
+  PromotionService,
+  readLearningConfig,
+  ResolutionService,
+  signatureOf,
+  StaleRunbooks,
+  StoredRunbookService,
+} from './learning';
+import { LoadReportService, readLoadConfig } from './load';
 import { DatabasePageStore, PagingService, readPagingConfig } from './paging';
 import { SignalsOpsPush } from './push';
 import {
@@ -41,7 +61,12 @@ import {
   renderTemplates,
   RunbookRegistry,
 } from './runbooks';
-import { createRouter, registerOpsActions } from './service';
+import {
+  addAgentAndLoadRoutes,
+  addLearningRoutes,
+  createRouter,
+  registerOpsActions,
+} from './service';
 
 /** Every entity's runbook location, as one comparable string. */
 function runbookLocations(index: EntityIndex): string {
@@ -83,6 +108,7 @@ export const opsPlugin = createBackendPlugin({
         signalsService: signalsServiceRef,
         notifications: notificationService,
         lifecycle: coreServices.lifecycle,
+        userInfo: coreServices.userInfo,
         actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
@@ -131,11 +157,17 @@ export const opsPlugin = createBackendPlugin({
         });
 
         // The ops agent: runbooks, actions, runs; paging by blast radius.
+        // Runbooks accepted from drafts are kept in the database beside the
+        // files; every match is recorded, so that stale ones are flagged.
+        const storedRunbooks = new DatabaseStoredRunbookStore(db);
+        const runbookUsage = new DatabaseRunbookUsage(db);
         const runbooks = new RunbookRegistry({
           paths: config.getOptionalStringArray('ops.runbooks.paths') ?? [],
           urlReader: deps.urlReader,
           // A refresh reads the locations of the catalog of now.
           entities: { get: () => entities.refreshSoon() },
+          stored: { list: () => storedRunbooks.listCurrent() },
+          usage: runbookUsage,
           logger,
         });
         const actions = new ActionRegistry();
@@ -150,6 +182,10 @@ export const opsPlugin = createBackendPlugin({
           ...moduleActions,
         );
         const runs = new DatabaseRunStore(db);
+        const agentEntity = async (entityRef: string) =>
+          (await deps.catalog.getEntityByRef(entityRef, {
+            credentials: await deps.auth.getOwnServiceCredentials(),
+          })) ?? undefined;
         const secrets = opsConfig.agent.secrets;
         const agent = new AgentService({
           runs,
@@ -165,10 +201,7 @@ export const opsPlugin = createBackendPlugin({
               evaluateConditions(conditions, context),
           },
           incidents,
-          entity: async entityRef =>
-            (await deps.catalog.getEntityByRef(entityRef, {
-              credentials: await deps.auth.getOwnServiceCredentials(),
-            })) ?? undefined,
+          entity: agentEntity,
           agentOf: async entityRef =>
             (await entities.get()).get(entityRef)?.opsAgent,
           health,
@@ -178,6 +211,12 @@ export const opsPlugin = createBackendPlugin({
           secrets,
           leaseMs: opsConfig.agent.leaseMs,
           maxConcurrentRuns: opsConfig.agent.maxConcurrentRuns,
+          // The agent is an AI source too: its runs are samples of its own
+          // entity's ai-system layer.
+          onRunEnded: new RunSignals({
+            ingest,
+            logger: logger.child({ capability: 'agent' }),
+          }).onRunEnded,
         });
         const pages = new DatabasePageStore(db);
         const paging = new PagingService({
@@ -190,6 +229,81 @@ export const opsPlugin = createBackendPlugin({
           escalation: opsConfig.escalation,
           config: readPagingConfig(config),
         });
+        // The learning loop: structured resolutions, rule of three, review.
+        const learningConfig = readLearningConfig(config);
+        const signatureOptions = {
+          volatileLabels: learningConfig.volatileLabels,
+        };
+        const signatures = {
+          signatureOf: (
+            incident: Parameters<typeof signatureOf>[0],
+            entity: Parameters<typeof signatureOf>[1],
+          ) => signatureOf(incident, entity, signatureOptions),
+        };
+        const resolutionStore = new DatabaseResolutionStore(db);
+        const drafts = new DatabaseDraftStore(db);
+        const promotion = new PromotionService({
+          resolutions: resolutionStore,
+          drafts,
+          entities,
+          logger: logger.child({ capability: 'learning' }),
+          threshold: learningConfig.promotionThreshold,
+          push,
+          fallbackOwner: opsConfig.escalation.platformGroup,
+          isKnownAction: id => actions.get(id) !== undefined,
+        });
+        const resolutions = new ResolutionService({
+          store: resolutionStore,
+          incidents,
+          entities,
+          promotion,
+          signatures: signatureOptions,
+          logger: logger.child({ capability: 'learning' }),
+        });
+        const reviews = new DraftReviewService({
+          drafts,
+          stored: storedRunbooks,
+          registry: runbooks,
+          push,
+          logger: logger.child({ capability: 'learning' }),
+        });
+        const storedRunbookService = new StoredRunbookService({
+          stored: storedRunbooks,
+          registry: runbooks,
+          push,
+          logger: logger.child({ capability: 'learning' }),
+        });
+        const staleRunbooks = new StaleRunbooks({
+          runbooks,
+          usage: runbookUsage,
+          staleAfterMs: learningConfig.staleAfterMs,
+          notifier: new NotificationsStaleRunbookNotifier(deps.notifications),
+          logger: logger.child({ capability: 'learning' }),
+        });
+        const agentOverview = new AgentOverviewService({
+          entities,
+          entity: agentEntity,
+          runbooks,
+          runs,
+          incidents: incidentStore,
+          signatures,
+          resolutions: resolutionStore,
+          staleness: {
+            staleRunbooks: async ids =>
+              (await staleRunbooks.staleAmong(ids)).map(r => ({
+                runbookId: r.runbookId,
+                ...(r.lastMatchedAt ? { lastMatchedAt: r.lastMatchedAt } : {}),
+              })),
+          },
+        });
+        const load = new LoadReportService({
+          entities,
+          incidents: incidentStore,
+          signatures,
+          promotions: reviews,
+          drowningWeeks: readLoadConfig(config).drowningWeeks,
+        });
+
         incidents.setRunbookMatcher(failure => {
           if (!failure.entity) return undefined;
           const loaded = runbooks.match({
@@ -203,9 +317,11 @@ export const opsPlugin = createBackendPlugin({
         });
         incidents.addListener(agent);
         incidents.addListener(paging);
-        await runbooks.refresh().catch(error =>
-          logger.error(`Could not load the runbooks: ${error}`),
-        );
+        await runbooks
+          .refresh()
+          .catch(error =>
+            logger.error(`Could not load the runbooks: ${error}`),
+          );
         deps.lifecycle.addShutdownHook(() => agent.stop());
 
         // Entities name their runbooks by annotation: when the catalog brings
@@ -235,6 +351,17 @@ export const opsPlugin = createBackendPlugin({
           fn: async () => {
             await runbooks.refresh();
             push.publish({ type: 'runbooks' });
+          },
+        });
+        // Snoozed drafts come back, stale runbooks are told to their owners.
+        await scheduler.scheduleTask({
+          id: 'ops-learning-daily',
+          frequency: { hours: 1 },
+          timeout: { minutes: 10 },
+          initialDelay: { minutes: 1 },
+          fn: async () => {
+            await reviews.wake();
+            await staleRunbooks.notifyOwners();
           },
         });
         // Runs start the moment their incident is tiered; this sweep takes
@@ -280,6 +407,7 @@ export const opsPlugin = createBackendPlugin({
           entities,
           runbooks: runbookOverview,
           agent,
+          drafts: reviews,
         });
 
         httpRouter.use(
@@ -298,6 +426,23 @@ export const opsPlugin = createBackendPlugin({
             runbooks: runbookOverview,
             pages,
             actions,
+            resolutions,
+            extend: router => {
+              addLearningRoutes(router, {
+                httpAuth: deps.httpAuth,
+                permissions: deps.permissions,
+                userInfo: deps.userInfo,
+                resolutions,
+                reviews,
+                storedRunbooks: storedRunbookService,
+              });
+              addAgentAndLoadRoutes(router, {
+                httpAuth: deps.httpAuth,
+                permissions: deps.permissions,
+                agents: agentOverview,
+                load,
+              });
+            },
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -167,9 +167,13 @@ describe('ingestion', () => {
       return res.body.incident.status === 'resolved' ? res.body : undefined;
     });
     expect(resolved.incident.resolvedBy).toBe('signal:alertmanager');
-    const signalEntries = resolved.timeline.filter((e: any) => e.type === 'signal');
+    const signalEntries = resolved.timeline.filter(
+      (e: any) => e.type === 'signal',
+    );
     expect(signalEntries.map((e: any) => e.data.folded)).toEqual([0, 2]);
-    expect(signalEntries[1].message).toMatch(/resolved.*\(\+2 repeats folded\)/);
+    expect(signalEntries[1].message).toMatch(
+      /resolved.*\(\+2 repeats folded\)/,
+    );
     expect(resolved.timeline.map((e: any) => e.type)).toEqual(
       expect.arrayContaining(['opened', 'tier', 'signal', 'status']),
     );
@@ -406,12 +410,43 @@ describe('incidents', () => {
       .send({ message: '  ' });
     expect(empty.status).toBe(400);
 
-    const resolved = await request(server)
+    // A novel incident is resolved with the account of how.
+    const unexplained = await request(server)
       .post(`/api/ops/incidents/${incident.id}/resolve`)
       .set(user())
       .send({});
+    expect(unexplained.status).toBe(400);
+    expect(unexplained.body.error.message).toMatch(
+      /resolution: resolving a novel incident needs a resolution/,
+    );
+    const badResolution = await request(server)
+      .post(`/api/ops/incidents/${incident.id}/resolve`)
+      .set(user())
+      .send({ resolution: { cause: 'gremlins', actions: [] } });
+    expect(badResolution.status).toBe(400);
+    expect(badResolution.body.error.message).toMatch(/cause/);
+    const resolved = await request(server)
+      .post(`/api/ops/incidents/${incident.id}/resolve`)
+      .set(user())
+      .send({
+        message: 'rolled back',
+        resolution: {
+          cause: 'code-change',
+          actions: [{ text: 'Rolled back deploy 42' }],
+          notes: 'deploy 42 broke the checkout',
+        },
+      });
+    expect(resolved.status).toBe(200);
     expect(resolved.body).toMatchObject({
       status: 'resolved',
+      resolvedBy: 'user:default/mock',
+    });
+    const resolution = await request(server)
+      .get(`/api/ops/incidents/${incident.id}/resolution`)
+      .set(user());
+    expect(resolution.body).toMatchObject({
+      cause: 'code-change',
+      actions: [{ text: 'Rolled back deploy 42' }],
       resolvedBy: 'user:default/mock',
     });
     const again = await request(server)
@@ -419,6 +454,11 @@ describe('incidents', () => {
       .set(user())
       .send({});
     expect(again.status).toBe(409);
+    const twice = await request(server)
+      .post(`/api/ops/incidents/${incident.id}/resolve`)
+      .set(user())
+      .send({ resolution: { cause: 'unknown', notActionable: true } });
+    expect(twice.status).toBe(409);
     expect(
       (await request(server).get('/api/ops/incidents/nope').set(user())).status,
     ).toBe(404);

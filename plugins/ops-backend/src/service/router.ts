@@ -72,6 +72,17 @@ export interface RouterOptions {
   runbooks: RunbookOverview;
   pages: PageReader;
   actions: { list(): ActionDescription[] };
+  /** Resolves an incident with the structured account of how. */
+  resolutions: {
+    resolveWith(
+      incidentId: string,
+      actor: string,
+      resolution: unknown,
+      message?: string,
+    ): Promise<unknown>;
+  };
+  /** Mounts further capabilities' routes (learning, load) on the router. */
+  extend?: (router: express.Router) => void;
 }
 
 /** Reads the pages sent for incidents. */
@@ -135,6 +146,13 @@ const pageQuery = z.object({
 
 const messageBody = z
   .object({ message: z.string().max(10_000).optional() })
+  .strict();
+const resolveBody = z
+  .object({
+    message: z.string().max(10_000).optional(),
+    // Validated in full by the learning loop, which names the field.
+    resolution: z.unknown().optional(),
+  })
   .strict();
 const noteBody = z
   .object({ message: z.string().trim().min(1).max(10_000) })
@@ -306,28 +324,25 @@ export async function createRouter(
     });
   });
 
-  router.get(
-    '/entities/:kind/:namespace/:name/ownership',
-    async (req, res) => {
-      const credentials = await httpAuth.credentials(req);
-      const { kind, namespace, name } = req.params;
-      const entity = await catalog.getEntityByRef(
-        { kind, namespace, name },
+  router.get('/entities/:kind/:namespace/:name/ownership', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { kind, namespace, name } = req.params;
+    const entity = await catalog.getEntityByRef(
+      { kind, namespace, name },
+      { credentials },
+    );
+    if (!entity) {
+      throw new NotFoundError(`No entity ${kind}:${namespace}/${name}`);
+    }
+    const ownership = await resolveOwnership(entity, config, async refs => {
+      const { items } = await catalog.getEntitiesByRefs(
+        { entityRefs: refs },
         { credentials },
       );
-      if (!entity) {
-        throw new NotFoundError(`No entity ${kind}:${namespace}/${name}`);
-      }
-      const ownership = await resolveOwnership(entity, config, async refs => {
-        const { items } = await catalog.getEntitiesByRefs(
-          { entityRefs: refs },
-          { credentials },
-        );
-        return items.map(e => e ?? undefined);
-      });
-      res.json(ownership);
-    },
-  );
+      return items.map(e => e ?? undefined);
+    });
+    res.json(ownership);
+  });
 
   router.get('/entities/:kind/:namespace/:name/health', async (req, res) => {
     await authorize(req, opsHealthReadPermission);
@@ -358,19 +373,44 @@ export async function createRouter(
     res.json(await incidents.details(req.params.id));
   });
 
-  for (const action of ['acknowledge', 'resolve'] as const) {
-    router.post(`/incidents/:id/${action}`, jsonBody, async (req, res) => {
-      const credentials = await authorize(req, opsIncidentUpdatePermission);
-      const body = parseOrThrow(messageBody, req.body ?? {}, 'body');
-      res.json(
-        await incidents[action](
-          req.params.id,
-          actorOf(credentials),
-          body.message,
-        ),
+  router.post('/incidents/:id/acknowledge', jsonBody, async (req, res) => {
+    const credentials = await authorize(req, opsIncidentUpdatePermission);
+    const body = parseOrThrow(messageBody, req.body ?? {}, 'body');
+    res.json(
+      await incidents.acknowledge(
+        req.params.id,
+        actorOf(credentials),
+        body.message,
+      ),
+    );
+  });
+
+  // A person resolving a novel or systemic incident says how: that is what
+  // the learning loop turns into runbooks. A routine one needs no account.
+  router.post('/incidents/:id/resolve', jsonBody, async (req, res) => {
+    const credentials = await authorize(req, opsIncidentUpdatePermission);
+    const body = parseOrThrow(resolveBody, req.body ?? {}, 'body');
+    const actor = actorOf(credentials);
+    if (body.resolution !== undefined) {
+      await options.resolutions.resolveWith(
+        req.params.id,
+        actor,
+        body.resolution,
+        body.message,
       );
-    });
-  }
+      res.json(await incidents.get(req.params.id));
+      return;
+    }
+    const incident = await incidents.get(req.params.id);
+    if (!incident)
+      throw new NotFoundError(`No incident with id ${req.params.id}`);
+    if (incident.tier !== 'routine' && incident.status !== 'resolved') {
+      throw new InputError(
+        `Invalid body: resolution: resolving a ${incident.tier} incident needs a resolution (cause, actions taken or notActionable, notes)`,
+      );
+    }
+    res.json(await incidents.resolve(req.params.id, actor, body.message));
+  });
 
   router.post('/incidents/:id/notes', jsonBody, async (req, res) => {
     const credentials = await authorize(req, opsIncidentUpdatePermission);
@@ -547,6 +587,8 @@ export async function createRouter(
     await authorize(req, opsRunbookReadPermission);
     res.json({ actions: options.actions.list() });
   });
+
+  options.extend?.(router);
 
   // Body-parser errors as clear 4xx answers.
   router.use(
