@@ -353,7 +353,8 @@ export const opsPlugin = createBackendPlugin({
             push.publish({ type: 'runbooks' });
           },
         });
-        // Snoozed drafts come back, stale runbooks are told to their owners.
+        // Snoozed drafts come back, stale runbooks are told to their owners,
+        // missed promotions are drafted.
         await scheduler.scheduleTask({
           id: 'ops-learning-daily',
           frequency: { hours: 1 },
@@ -362,6 +363,8 @@ export const opsPlugin = createBackendPlugin({
           fn: async () => {
             await reviews.wake();
             await staleRunbooks.notifyOwners();
+            // Catches repeats whose promotion failed when they were recorded.
+            await promotion.draftCandidates();
           },
         });
         // Runs start the moment their incident is tiered; this sweep takes
