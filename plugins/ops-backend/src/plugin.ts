@@ -400,6 +400,10 @@ export const opsPlugin = createBackendPlugin({
           source: runbooks,
           runs,
           push,
+          usage: {
+            lastMatched: ids => runbookUsage.lastMatched(ids),
+            staleAmong: ids => staleRunbooks.staleAmong(ids),
+          },
         });
         // The same reads and safe writes for AI assistants (the MCP actions
         // plugin), under the same permissions.

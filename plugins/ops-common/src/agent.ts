@@ -152,6 +152,10 @@ export interface RunbookSummary extends LoadedRunbook {
   successRate?: number;
   runsLast30Days: number;
   circuitBreaker: CircuitBreakerState;
+  /** When it last matched an incident, if it ever did. */
+  lastMatchedAt?: string;
+  /** Active or deprecated and not matched for `ops.learning.staleAfter`. */
+  stale?: boolean;
 }
 
 /** @public The answer of `GET /runbooks?entityRef=…`. */

@@ -31,39 +31,58 @@ export class RunbookOverview {
       source: RunbookSource;
       runs: RunStore;
       push: OpsPush;
+      /** When runbooks last matched, and which are stale (the learning loop). */
+      usage?: {
+        lastMatched(runbookIds: string[]): Promise<Map<string, string>>;
+        staleAmong(runbookIds: string[]): Promise<Array<{ runbookId: string }>>;
+      };
     },
   ) {}
 
-  async forEntity(entityRef: string, now = new Date()): Promise<EntityRunbooks> {
-    const { source, runs } = this.options;
+  async forEntity(
+    entityRef: string,
+    now = new Date(),
+  ): Promise<EntityRunbooks> {
+    const { source, runs, usage } = this.options;
+    const applying = source.forEntity(entityRef);
+    const ids = applying.map(l => l.runbook.id);
+    const [lastMatched, stale] = usage
+      ? await Promise.all([
+          usage.lastMatched(ids),
+          usage
+            .staleAmong(ids)
+            .then(list => new Set(list.map(r => r.runbookId))),
+        ])
+      : [new Map<string, string>(), new Set<string>()];
     const runbooks = await Promise.all(
-      source.forEntity(entityRef).map(
-        async (loaded): Promise<RunbookSummary> => {
-          const { runbook } = loaded;
-          const since = new Date(now.getTime() - 30 * DAY_MS);
-          const [last, outcomes, breaker] = await Promise.all([
-            runs.list({ entityRef, runbookId: runbook.id, limit: 5 }),
-            runs.outcomes(entityRef, runbook.id, since),
-            runs.breaker(entityRef, runbook.id),
-          ]);
-          return {
-            ...loaded,
-            lastRuns: last.items,
-            runsLast30Days: outcomes.total,
-            ...(outcomes.finished > 0
-              ? { successRate: outcomes.succeeded / outcomes.finished }
-              : {}),
-            circuitBreaker: breakerState(
-              breaker,
-              runbookDurationMs(
-                runbook.limits?.circuitBreaker?.resetAfter ??
-                  RUNBOOK_DEFAULTS.circuitBreakerResetAfter,
-              ),
-              now,
+      applying.map(async (loaded): Promise<RunbookSummary> => {
+        const { runbook } = loaded;
+        const since = new Date(now.getTime() - 30 * DAY_MS);
+        const [last, outcomes, breaker] = await Promise.all([
+          runs.list({ entityRef, runbookId: runbook.id, limit: 5 }),
+          runs.outcomes(entityRef, runbook.id, since),
+          runs.breaker(entityRef, runbook.id),
+        ]);
+        const matchedAt = lastMatched.get(runbook.id);
+        return {
+          ...loaded,
+          ...(matchedAt ? { lastMatchedAt: matchedAt } : {}),
+          ...(usage ? { stale: stale.has(runbook.id) } : {}),
+          lastRuns: last.items,
+          runsLast30Days: outcomes.total,
+          ...(outcomes.finished > 0
+            ? { successRate: outcomes.succeeded / outcomes.finished }
+            : {}),
+          circuitBreaker: breakerState(
+            breaker,
+            runbookDurationMs(
+              runbook.limits?.circuitBreaker?.resetAfter ??
+                RUNBOOK_DEFAULTS.circuitBreakerResetAfter,
             ),
-          };
-        },
-      ),
+            now,
+          ),
+        };
+      }),
     );
     return { runbooks, problems: source.problemsFor(entityRef) };
   }

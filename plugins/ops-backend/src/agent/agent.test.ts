@@ -438,6 +438,8 @@ describe('the ops agent', () => {
       runsLast30Days: 1,
       successRate: 0,
       circuitBreaker: { state: 'open', consecutiveFailures: 1 },
+      stale: false,
+      lastMatchedAt: expect.any(String),
     });
 
     const calls = target.requests.length;
@@ -649,24 +651,18 @@ describe('the ops agent', () => {
     const incident = await incidentOf(server);
     // A draft never matches: the incident is novel and nothing ran.
     expect(incident.tier).toBe('novel');
-    const real = await request(server)
-      .post('/api/ops/runs')
-      .set(user())
-      .send({
-        incidentId: incident.id,
-        runbookId: 'clear-checkout',
-        dryRun: false,
-      });
+    const real = await request(server).post('/api/ops/runs').set(user()).send({
+      incidentId: incident.id,
+      runbookId: 'clear-checkout',
+      dryRun: false,
+    });
     expect(real.status).toBe(409);
     expect(real.body.error.message).toMatch(/draft; only a dry run/);
-    const dry = await request(server)
-      .post('/api/ops/runs')
-      .set(user())
-      .send({
-        incidentId: incident.id,
-        runbookId: 'clear-checkout',
-        dryRun: true,
-      });
+    const dry = await request(server).post('/api/ops/runs').set(user()).send({
+      incidentId: incident.id,
+      runbookId: 'clear-checkout',
+      dryRun: true,
+    });
     expect(dry.status).toBe(201);
     expect(dry.body.runbookTitle).toBe('Clear the faults of checkout-api');
   });

@@ -47,8 +47,14 @@ const TYPE_LABELS: Record<TimelineEventType, string> = {
  * how many actions and whether there was nothing to do.
  */
 export function describeResolutionData(
-  data: Record<string, unknown> | undefined,
+  entry: Record<string, unknown> | undefined,
 ): string | undefined {
+  // The backend records the resolution under `resolution`.
+  const data = (
+    entry && typeof entry.resolution === 'object' && entry.resolution !== null
+      ? entry.resolution
+      : entry
+  ) as Record<string, unknown> | undefined;
   if (!data || typeof data.cause !== 'string') {
     return undefined;
   }

@@ -469,11 +469,8 @@ describe('the structured resolution', () => {
             type: 'resolution',
             actor: 'user:default/alice',
             message: 'Resolved: capacity',
-            data: {
-              cause: 'capacity',
-              actions: makeResolution().actions,
-              notActionable: false,
-            },
+            // As the backend records it: the resolution under its name.
+            data: { resolution: makeResolution() },
           },
         ],
       }),

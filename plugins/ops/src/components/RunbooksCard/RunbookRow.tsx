@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { Link, MarkdownContent } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { Run } from '@operable/backstage-plugin-ops-common';
+import { Run, RunbookSummary } from '@operable/backstage-plugin-ops-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
@@ -21,7 +21,6 @@ import { LifecycleChip } from './LifecycleChip';
 import {
   LearnedChip,
   StaleFlag,
-  StoredAwareSummary,
   StoredRunbookActions,
   isStored,
 } from './StoredRunbook';
@@ -101,7 +100,7 @@ function percent(rate: number | undefined): string {
  * humans opens below it.
  */
 export const RunbookRow = (props: {
-  summary: StoredAwareSummary;
+  summary: RunbookSummary;
   /** After a change to a stored runbook, e.g. its lifecycle. */
   onChanged: () => void;
 }) => {

@@ -28,17 +28,6 @@ import {
   useOwnerOrPermission,
 } from '../common';
 
-/**
- * A runbook summary as the backend sends it since runbooks are also kept in
- * the database: `origin: 'database'` for those, and whether it still matches
- * anything.
- */
-export type StoredAwareSummary = RunbookSummary & {
-  /** Not matched for longer than the configured period. */
-  stale?: boolean;
-  lastMatchedAt?: string;
-};
-
 /** Runbooks accepted from drafts of the learning loop live in the database. */
 export function isStored(summary: RunbookSummary): boolean {
   return summary.origin === 'database';
@@ -59,7 +48,7 @@ export const LearnedChip = () => {
 
 /** The stale flag, with when the runbook last matched an incident. */
 export const StaleFlag = (props: {
-  summary: Pick<StoredAwareSummary, 'stale' | 'lastMatchedAt'>;
+  summary: Pick<RunbookSummary, 'stale' | 'lastMatchedAt'>;
 }) => {
   const { stale, lastMatchedAt } = props.summary;
   const { palette } = useTheme();
