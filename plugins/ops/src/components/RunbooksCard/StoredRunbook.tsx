@@ -94,7 +94,8 @@ const LIFECYCLE_MOVES: Record<
     { to: 'active', label: 'Reactivate', done: 'active again' },
     { to: 'retired', label: 'Retire', done: 'retired' },
   ],
-  retired: [{ to: 'active', label: 'Reactivate', done: 'active again' }],
+  // A retired runbook never runs again; a new one takes its place.
+  retired: [],
 };
 
 /** Saves text as a file in the browser's downloads. */
