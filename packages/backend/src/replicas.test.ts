@@ -439,14 +439,15 @@ describe('three backend replicas on one PostgreSQL', () => {
       })();
 
       // The kill, after a third of the stream: a moment when the victim has
-      // remediation requests in flight at the target. Senders
-      // hold back for a moment first, until every signal is processed and
-      // every routine incident has its run, so that the kill lands in runs
-      // and not in signal processing: a signal whose processing a dead
-      // replica did not finish is processed again after its claim expires,
-      // and a firing alert processed again after its incident resolved
-      // reopens the incident and remediates it a second time (a gap of the
-      // incidents capability, not the agent's).
+      // remediation requests in flight at the target. Senders hold back for
+      // a moment first, until every signal is processed and every routine
+      // incident has its run, so that the kill lands in runs and not in
+      // signal processing, where two gaps of the incidents capability (not
+      // the agent's) lie: a signal whose processing a dead replica did not
+      // finish is processed again once its claim expires, and a firing alert
+      // processed again after its incident resolved reopens the incident and
+      // remediates it a second time; and an incident tiered routine by a
+      // replica that dies before its run is created never gets one.
       // OPERABLE_REPLICA_DRILL_KILL=anytime kills without the pause.
       const anytime = process.env.OPERABLE_REPLICA_DRILL_KILL === 'anytime';
       const heldByVictim = () =>
@@ -615,6 +616,7 @@ describe('three backend replicas on one PostgreSQL', () => {
       )}`;
       throw error;
     } finally {
+      releaseSenders();
       await db.destroy();
     }
   });
