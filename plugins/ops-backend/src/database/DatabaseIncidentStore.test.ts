@@ -178,6 +178,37 @@ describe.each(databases.eachSupportedId())(
       expect(late.incident.id).not.toBe(incident.id);
     });
 
+    it('ignores a firing observed before the failure was last resolved', async () => {
+      const store = await createStore(databaseId);
+      const t0 = new Date('2026-11-24T10:00:00Z');
+      const { incident } = await store.openOrUpdate({ ...opening, at: t0 });
+      await store.setStatus(incident.id, 'resolved', {
+        actor: 'component:default/checkout-agent',
+        message: 'self-healed',
+        at: new Date('2026-11-24T10:02:00Z'),
+      });
+      // A replayed batch: the alert as it fired before the fix.
+      const replay = await store.openOrUpdate({
+        ...opening,
+        at: new Date('2026-11-24T10:01:00Z'),
+        reopenWithinMs: 10 * 60_000,
+      });
+      expect(replay.outcome).toBe('stale');
+      expect(replay.incident).toMatchObject({
+        id: incident.id,
+        status: 'resolved',
+      });
+      const { totalCount } = await store.list({});
+      expect(totalCount).toBe(1);
+      // Observed after the resolution, it is a flap again.
+      const flap = await store.openOrUpdate({
+        ...opening,
+        at: new Date('2026-11-24T10:03:00Z'),
+        reopenWithinMs: 10 * 60_000,
+      });
+      expect(flap.outcome).toBe('reopened');
+    });
+
     it('records who handled an incident, its tier changes and owner', async () => {
       const store = await createStore(databaseId);
       const { incident } = await store.openOrUpdate({

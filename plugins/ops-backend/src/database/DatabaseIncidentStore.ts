@@ -119,6 +119,21 @@ export class DatabaseIncidentStore implements IncidentStore {
           outcome: 'updated' as const,
         };
       }
+      // A firing observed before this failure's last resolution is old news
+      // (a batch replayed after its replica died, a re-send of what a person
+      // resolved): it neither reopens nor opens anything.
+      const latest = await tx<IncidentRow>('ops_incidents')
+        .where({
+          entity_ref: opening.entityRef,
+          fingerprint: opening.fingerprint,
+          status: 'resolved',
+        })
+        .where('resolved_at', '>', at)
+        .orderBy('resolved_at', 'desc')
+        .first();
+      if (latest) {
+        return { incident: toIncident(latest), outcome: 'stale' as const };
+      }
       if (opening.reopenWithinMs !== undefined) {
         const reopened = await this.reopenRecent(tx, opening, key, at);
         if (reopened) {
@@ -237,7 +252,9 @@ export class DatabaseIncidentStore implements IncidentStore {
     failures: Array<{ entityRef: string; fingerprint: string }>,
     at: Date,
   ): Promise<Incident[]> {
-    const keys = [...new Set(failures.map(f => openKey(f.entityRef, f.fingerprint)))];
+    const keys = [
+      ...new Set(failures.map(f => openKey(f.entityRef, f.fingerprint))),
+    ];
     const found: Incident[] = [];
     for (let i = 0; i < keys.length; i += 500) {
       const chunk = keys.slice(i, i + 500);

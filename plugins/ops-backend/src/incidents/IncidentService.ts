@@ -288,7 +288,7 @@ export class IncidentService {
       reopenWithinMs:
         failure.reopen === false ? undefined : this.options.reopenWindowMs,
     });
-    if (outcome === 'updated') return incident;
+    if (outcome === 'updated' || outcome === 'stale') return incident;
     let current = incident;
     if (outcome === 'opened') {
       await this.options.store.appendEvent(incident.id, {

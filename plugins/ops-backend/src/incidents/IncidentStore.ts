@@ -81,8 +81,11 @@ export interface NewTimelineEvent {
   at?: Date;
 }
 
-/** How openOrUpdate found the incident. */
-export type OpeningOutcome = 'opened' | 'reopened' | 'updated';
+/**
+ * How openOrUpdate found the incident; `stale` when the failure was observed
+ * before its incident's last resolution, so nothing changed.
+ */
+export type OpeningOutcome = 'opened' | 'reopened' | 'updated' | 'stale';
 
 /**
  * Persistence of incidents and their timelines. At most one incident per

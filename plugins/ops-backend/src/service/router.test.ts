@@ -160,11 +160,15 @@ describe('ingestion', () => {
       .set(sender())
       .send(alertmanagerBody('resolved'))
       .expect(200);
+    // The resolved signal's timeline entry follows the status change.
     const resolved = await eventually(async () => {
       const res = await request(server)
         .get(`/api/ops/incidents/${incident.id}`)
         .set(user());
-      return res.body.incident.status === 'resolved' ? res.body : undefined;
+      const signals = res.body.timeline.filter((e: any) => e.type === 'signal');
+      return res.body.incident.status === 'resolved' && signals.length === 2
+        ? res.body
+        : undefined;
     });
     expect(resolved.incident.resolvedBy).toBe('signal:alertmanager');
     const signalEntries = resolved.timeline.filter(
