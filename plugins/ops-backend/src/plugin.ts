@@ -209,6 +209,25 @@ export const opsPlugin = createBackendPlugin({
           logger: logger.child({ capability: 'agent' }),
           redact: value => redactSecrets(value, secrets),
           secrets,
+          runbookFor: async incident => {
+            const entity = (await entities.get()).get(incident.entityRef);
+            if (!entity) return undefined;
+            const facts = {
+              entity,
+              incident: {
+                layer: incident.layer,
+                name: incident.name ?? incident.fingerprint,
+                labels: incident.labels ?? {},
+                severity: incident.severity,
+                fingerprint: incident.fingerprint,
+              },
+            };
+            // The tier it had without a runbook is not kept: either will do.
+            return (
+              runbooks.match({ ...facts, tierWithoutRunbook: 'novel' }) ??
+              runbooks.match({ ...facts, tierWithoutRunbook: 'systemic' })
+            )?.runbook.id;
+          },
           leaseMs: opsConfig.agent.leaseMs,
           maxConcurrentRuns: opsConfig.agent.maxConcurrentRuns,
           // The agent is an AI source too: its runs are samples of its own

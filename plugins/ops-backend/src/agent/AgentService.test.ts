@@ -81,8 +81,13 @@ describe.each(databases.eachSupportedId())(
         correlationWindowMs: 1_800_000,
       });
       const fixes: string[] = [];
-      const replica = (runs: RunStore, replicaId: string) =>
+      const replica = (
+        runs: RunStore,
+        replicaId: string,
+        runbookFor?: () => Promise<string | undefined>,
+      ) =>
         new AgentService({
+          runbookFor,
           runs,
           runbooks: { get: () => runbook },
           actions: {
@@ -127,7 +132,8 @@ describe.each(databases.eachSupportedId())(
         layer: 'product',
         tier: 'routine',
         severity: 'critical',
-        at: new Date(),
+        // Tiered a while ago.
+        at: new Date(Date.now() - 60_000),
       });
       return { knex, incidents, incident, fixes, replica };
     }
@@ -175,5 +181,44 @@ describe.each(databases.eachSupportedId())(
         second.stop();
       },
     );
+
+    it('gives a routine incident left without a run its run, or escalates it', async () => {
+      const { knex, incidents, incident, fixes, replica } = await setup(
+        databaseId,
+      );
+      const runs = new DatabaseRunStore(knex);
+      // The replica that tiered it died before creating its run; another's
+      // sweep finds it.
+      const survivor = replica(runs, 'replica-2', async () => runbook.id);
+      await survivor.sweep();
+      await survivor.idle();
+      const [run] = (await runs.list({ incidentId: incident.id })).items;
+      expect(run).toMatchObject({ runbookId: 'fix-it', status: 'succeeded' });
+      expect(fixes).toEqual([`${run.id}:fix`]);
+      expect(await incidents.get(incident.id)).toMatchObject({
+        status: 'resolved',
+        resolvedBy: AGENT,
+      });
+      // Swept again, nothing more happens.
+      await survivor.sweep();
+      await survivor.idle();
+      expect((await runs.list({ incidentId: incident.id })).totalCount).toBe(1);
+      survivor.stop();
+    });
+
+    it('escalates an orphaned routine incident that no runbook matches any more', async () => {
+      const { knex, incidents, incident, replica } = await setup(databaseId);
+      const survivor = replica(
+        new DatabaseRunStore(knex),
+        'replica-2',
+        async () => undefined,
+      );
+      await survivor.sweep();
+      expect(await incidents.get(incident.id)).toMatchObject({
+        tier: 'novel',
+        status: 'open',
+      });
+      survivor.stop();
+    });
   },
 );

@@ -67,6 +67,11 @@ export interface AgentServiceOptions {
   /** Redacts secret values (and secret-looking headers) out of what is recorded. */
   redact(value: unknown): unknown;
   secrets: Readonly<Record<string, string>>;
+  /**
+   * The runbook that matches an incident now, for routine incidents left
+   * without a run (their replica died between tiering and creating it).
+   */
+  runbookFor?(incident: Incident): Promise<string | undefined>;
   /** How long a claim lasts without renewal. Default 15 s. */
   leaseMs?: number;
   /** How many runs one replica executes at once. Default 50. */
@@ -362,7 +367,41 @@ export class AgentService implements IncidentListener {
       this.execute(id);
       taken++;
     }
-    return taken;
+    return taken + (await this.startOrphans(now));
+  }
+
+  /**
+   * Routine incidents without any run, tiered more than 10 s ago: the
+   * replica that tiered them died before it created their run. They get it
+   * now (one replica wins the unique live run), or escalate when no runbook
+   * matches them any more.
+   */
+  private async startOrphans(now: Date): Promise<number> {
+    const { items } = await this.options.incidents.list({
+      tiers: ['routine'],
+      statuses: ['open', 'acknowledged'],
+      openedBefore: new Date(now.getTime() - 10_000),
+      limit: 100,
+    });
+    let started = 0;
+    for (const incident of items) {
+      const { totalCount } = await this.options.runs.list({
+        incidentId: incident.id,
+        limit: 1,
+      });
+      if (totalCount > 0) continue;
+      const runbookId = await this.options.runbookFor?.(incident);
+      if (!runbookId) {
+        await this.options.incidents.escalate(
+          incident.id,
+          'its run was never started and no active runbook matches it now',
+        );
+        continue;
+      }
+      await this.startForIncident(incident, runbookId);
+      started++;
+    }
+    return started;
   }
 
   /** Waits until this replica holds no runs (tests and shutdown). */
