@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
@@ -182,10 +183,29 @@ export const opsPlugin = createBackendPlugin({
           ...moduleActions,
         );
         const runs = new DatabaseRunStore(db);
-        const agentEntity = async (entityRef: string) =>
-          (await deps.catalog.getEntityByRef(entityRef, {
-            credentials: await deps.auth.getOwnServiceCredentials(),
-          })) ?? undefined;
+        // Runs read their entity from the catalog; a burst of incidents on
+        // one entity reads it once.
+        const entityCache = new Map<
+          string,
+          { at: number; entity: Promise<Entity | undefined> }
+        >();
+        const agentEntity = (entityRef: string) => {
+          const cached = entityCache.get(entityRef);
+          if (cached && Date.now() - cached.at < 30_000) return cached.entity;
+          const entity = deps.auth
+            .getOwnServiceCredentials()
+            .then(credentials =>
+              deps.catalog.getEntityByRef(entityRef, { credentials }),
+            )
+            .then(found => found ?? undefined)
+            .catch(error => {
+              entityCache.delete(entityRef);
+              throw error;
+            });
+          if (entityCache.size > 1000) entityCache.clear();
+          entityCache.set(entityRef, { at: Date.now(), entity });
+          return entity;
+        };
         const secrets = opsConfig.agent.secrets;
         const agent = new AgentService({
           runs,
@@ -341,7 +361,10 @@ export const opsPlugin = createBackendPlugin({
           .catch(error =>
             logger.error(`Could not load the runbooks: ${error}`),
           );
-        deps.lifecycle.addShutdownHook(() => agent.stop());
+        deps.lifecycle.addShutdownHook(() => {
+          agent.stop();
+          push.flush();
+        });
 
         // Entities name their runbooks by annotation: when the catalog brings
         // a new location (at first start the catalog is still empty), read

@@ -115,6 +115,8 @@ export class AgentService implements IncidentListener {
   private readonly leaseMs: number;
   /** Runs this replica holds: their abort controllers. */
   private readonly active = new Map<string, AbortController>();
+  /** Held runs that only wait for their verification. */
+  private readonly verifying = new Set<string>();
   /** Runs waiting for a free slot on this replica. */
   private readonly queue: string[] = [];
   /** Verifications waiting for their incident to resolve. */
@@ -423,7 +425,7 @@ export class AgentService implements IncidentListener {
   /** Executes a run on this replica if it can claim it; never throws. */
   execute(id: string): void {
     if (this.stopped || this.active.has(id)) return;
-    if (this.active.size >= (this.options.maxConcurrentRuns ?? 50)) {
+    if (!this.hasFreeSlot()) {
       if (!this.queue.includes(id)) this.queue.push(id);
       return;
     }
@@ -435,9 +437,25 @@ export class AgentService implements IncidentListener {
       )
       .finally(() => {
         this.active.delete(id);
-        const next = this.queue.shift();
-        if (next) this.execute(next);
+        this.verifying.delete(id);
+        this.startQueued();
       });
+  }
+
+  /**
+   * A run waiting for its verification holds its lease but no slot: it only
+   * looks now and then, and the runs behind it should not wait minutes for
+   * a recovery to be proven.
+   */
+  private hasFreeSlot(): boolean {
+    const busy = this.active.size - this.verifying.size;
+    return busy < (this.options.maxConcurrentRuns ?? 50);
+  }
+
+  private startQueued(): void {
+    while (this.queue.length > 0 && this.hasFreeSlot()) {
+      this.execute(this.queue.shift()!);
+    }
   }
 
   private async claimAndRun(id: string, controller: AbortController) {
@@ -549,6 +567,8 @@ export class AgentService implements IncidentListener {
         );
         return;
       }
+      this.verifying.add(run.id);
+      this.startQueued();
       const verified = await this.verify(
         claim,
         incident,
@@ -718,7 +738,7 @@ export class AgentService implements IncidentListener {
       if (outcome || Date.now() >= deadline) break;
       await this.waitForChange(
         incident.id,
-        Math.min(this.options.verifyIntervalMs ?? 1000, deadline - Date.now()),
+        Math.min(this.verifyInterval(), deadline - Date.now()),
         signal,
       );
     }
@@ -741,6 +761,18 @@ export class AgentService implements IncidentListener {
       );
     }
     return outcome;
+  }
+
+  /**
+   * How long a verification sleeps between looks: longer the more runs
+   * wait, so that a burst does not turn into a storm of reads. A resolution
+   * this replica processes wakes its verification at once anyway.
+   */
+  private verifyInterval(): number {
+    return Math.max(
+      this.options.verifyIntervalMs ?? 1000,
+      this.verifying.size * 20,
+    );
   }
 
   private async recovered(

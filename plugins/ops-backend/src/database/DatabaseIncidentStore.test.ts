@@ -178,6 +178,34 @@ describe.each(databases.eachSupportedId())(
       expect(late.incident.id).not.toBe(incident.id);
     });
 
+    it('names each failing entity once, among unresolved incidents opened since', async () => {
+      const store = await createStore(databaseId);
+      const at = (m: number) => new Date(Date.UTC(2026, 10, 24, 10, m));
+      await store.openOrUpdate({ ...opening, at: at(0) });
+      await store.openOrUpdate({ ...opening, fingerprint: 'other', at: at(5) });
+      const { incident: gone } = await store.openOrUpdate({
+        ...opening,
+        entityRef: 'component:default/search-api',
+        at: at(6),
+      });
+      await store.setStatus(gone.id, 'resolved', { message: 'fixed' });
+      await store.openOrUpdate({
+        ...opening,
+        entityRef: 'component:default/payment-service',
+        at: at(1),
+      });
+      expect(await store.failingEntityRefs(at(0))).toEqual(
+        expect.arrayContaining([
+          'component:default/checkout-api',
+          'component:default/payment-service',
+        ]),
+      );
+      expect((await store.failingEntityRefs(at(0))).length).toBe(2);
+      expect(await store.failingEntityRefs(at(2))).toEqual([
+        'component:default/checkout-api',
+      ]);
+    });
+
     it('ignores a firing observed before the failure was last resolved', async () => {
       const store = await createStore(databaseId);
       const t0 = new Date('2026-11-24T10:00:00Z');

@@ -310,6 +310,14 @@ export class DatabaseIncidentStore implements IncidentStore {
     return { items: rows.map(toIncident), totalCount: Number(count) };
   }
 
+  async failingEntityRefs(openedAfter: Date): Promise<string[]> {
+    const rows = await this.db('ops_incidents')
+      .whereNotNull('open_key')
+      .where('opened_at', '>=', openedAfter)
+      .distinct('entity_ref');
+    return rows.map(r => r.entity_ref);
+  }
+
   async setStatus(
     id: string,
     status: IncidentStatus,

@@ -57,7 +57,10 @@ export interface IncidentServiceOptions {
  */
 export class IncidentService {
   /** Per incident: when its last signal entry was written, and repeats since. */
-  private readonly lastEntry = new Map<string, { at: number; folded: number }>();
+  private readonly lastEntry = new Map<
+    string,
+    { at: number; folded: number }
+  >();
   private readonly listeners: IncidentListener[] = [];
   private readonly pendingNotifications = new Set<Promise<void>>();
   private runbookMatcher?: RunbookMatcher;
@@ -129,7 +132,10 @@ export class IncidentService {
       s => s.status === 'firing' && s.details?.action !== 'acknowledge',
     );
     const touched = await this.options.store.touchUnresolved(
-      firing.map(s => ({ entityRef: s.entityRef!, fingerprint: s.fingerprint })),
+      firing.map(s => ({
+        entityRef: s.entityRef!,
+        fingerprint: s.fingerprint,
+      })),
       new Date(),
     );
     for (const incident of touched) {
@@ -176,7 +182,11 @@ export class IncidentService {
   private fold(incident: Incident, repeat: boolean): number | undefined {
     const now = Date.now();
     const last = this.lastEntry.get(incident.id);
-    if (repeat && last && now - last.at < (this.options.foldRepeatsMs ?? 300_000)) {
+    if (
+      repeat &&
+      last &&
+      now - last.at < (this.options.foldRepeatsMs ?? 300_000)
+    ) {
       last.folded++;
       return undefined;
     }
@@ -254,12 +264,10 @@ export class IncidentService {
   ): Promise<Incident> {
     const entities = index ?? (await this.options.entities.get());
     const at = failure.at ?? new Date();
-    const { items: recent } = await this.options.store.list({
-      statuses: ['open', 'acknowledged'],
-      openedAfter: new Date(at.getTime() - this.options.correlationWindowMs),
-      limit: 500,
-    });
-    const failing = [...new Set(recent.map(i => i.entityRef))];
+    const openedAfter = new Date(
+      at.getTime() - this.options.correlationWindowMs,
+    );
+    const failing = await this.options.store.failingEntityRefs(openedAfter);
     const decision = tierFor(
       {
         entityRef: failure.entityRef,
@@ -316,7 +324,7 @@ export class IncidentService {
       reason: decision.reason,
       ...(decision.runbook ? { runbookId: decision.runbook.id } : {}),
     });
-    await this.retierOthers(current, recent, entities, at);
+    await this.retierOthers(current, failing, openedAfter, entities, at);
     return current;
   }
 
@@ -331,15 +339,13 @@ export class IncidentService {
     if (!incident || incident.status === 'resolved') return incident;
     if (incident.tier !== 'routine') return incident;
     const entities = await this.options.entities.get();
-    const { items: recent } = await this.options.store.list({
-      statuses: ['open', 'acknowledged'],
-      openedAfter: new Date(Date.now() - this.options.correlationWindowMs),
-      limit: 500,
-    });
+    const failing = await this.options.store.failingEntityRefs(
+      new Date(Date.now() - this.options.correlationWindowMs),
+    );
     const decision = tierFor(
       {
         entityRef: incident.entityRef,
-        failingEntityRefs: [...new Set(recent.map(i => i.entityRef))],
+        failingEntityRefs: failing,
       },
       entities,
     );
@@ -428,14 +434,20 @@ export class IncidentService {
   /** Facts changed: a new failure may make other open incidents systemic. */
   private async retierOthers(
     opened: Incident,
-    recent: Incident[],
+    failingBefore: string[],
+    openedAfter: Date,
     index: EntityIndex,
     at: Date,
   ): Promise<void> {
-    const failing = [
-      ...new Set([opened.entityRef, ...recent.map(i => i.entityRef)]),
-    ];
-    for (const other of recent) {
+    // Only a novel incident can become systemic because another failed.
+    const { items: novel } = await this.options.store.list({
+      statuses: ['open', 'acknowledged'],
+      tiers: ['novel'],
+      openedAfter,
+      limit: 500,
+    });
+    const failing = [...new Set([opened.entityRef, ...failingBefore])];
+    for (const other of novel) {
       if (other.id === opened.id || other.tier !== 'novel') continue;
       const decision = tierFor(
         { entityRef: other.entityRef, failingEntityRefs: failing },

@@ -124,6 +124,8 @@ export interface IncidentStore {
   list(
     filter: IncidentFilter,
   ): Promise<{ items: Incident[]; totalCount: number }>;
+  /** The entities with an unresolved incident opened since, each once. */
+  failingEntityRefs(openedAfter: Date): Promise<string[]>;
   /**
    * Moves the incident to a status and records it on the timeline; the actor
    * becomes acknowledgedBy or resolvedBy.
