@@ -5,7 +5,9 @@
  *
  * Env: OPERABLE_BENCH_POSTGRES (default postgresql://postgres@127.0.0.1:5432;
  * "off" skips PostgreSQL), BENCH_BATCHED_REQUESTS (default 600),
- * BENCH_SINGLE_REQUESTS (default 4000), BENCH_CONCURRENCY (default 16).
+ * BENCH_SINGLE_REQUESTS (default 4000), BENCH_CONCURRENCY (default 16),
+ * BENCH_INGEST_CPU_PROF (a folder: the backend writes a CPU profile there
+ * when it stops).
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -143,6 +145,11 @@ async function benchBackend(
   database: Record<string, unknown>,
 ): Promise<Row[]> {
   const backend = await startDemoBackend({
+    ...(process.env.BENCH_INGEST_CPU_PROF
+      ? {
+          NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_INGEST_CPU_PROF}`,
+        }
+      : {}),
     LOG_LEVEL: 'warn',
     NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
     // The bench reads the catalog as guest, which production mode refuses otherwise.
@@ -168,7 +175,8 @@ async function benchBackend(
       },
     );
   } finally {
-    await backend.stop();
+    // Writing a CPU profile takes a while after the signal.
+    await backend.stop(process.env.BENCH_INGEST_CPU_PROF ? 120_000 : undefined);
   }
 }
 

@@ -13,7 +13,8 @@ export interface DemoBackend {
   baseUrl: string;
   /** Everything the backend printed so far. */
   output(): string;
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceMs` (default 10 s). */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -80,7 +81,7 @@ export async function startDemoBackend(
     output += d.toString();
   });
 
-  const stop = async () => {
+  const stop = async (graceMs = 10_000) => {
     if (child.exitCode !== null) return;
     const exited = new Promise(r => child.once('exit', r));
     child.kill('SIGTERM');
@@ -88,7 +89,7 @@ export async function startDemoBackend(
     await Promise.race([
       exited,
       new Promise(r => {
-        timer = setTimeout(r, 10_000);
+        timer = setTimeout(r, graceMs);
       }),
     ]);
     clearTimeout(timer);
