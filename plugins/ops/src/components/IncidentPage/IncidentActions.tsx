@@ -8,14 +8,9 @@ import {
 } from '@operable/backstage-plugin-ops-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogContentText from '@material-ui/core/DialogContentText';
-import DialogTitle from '@material-ui/core/DialogTitle';
-import TextField from '@material-ui/core/TextField';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { opsApiRef } from '../../api';
+import { MessageDialog } from '../common';
 import { ResolutionDialog, needsResolution } from '../Resolution';
 
 type Action = 'acknowledge' | 'resolve';
@@ -129,41 +124,19 @@ export const IncidentActions = (props: {
           </Button>
         ))}
       </Box>
-      <Dialog
+      <MessageDialog
+        id="ops-incident-action"
         open={open}
-        onClose={() => !submitting && setOpen(false)}
-        aria-labelledby="ops-incident-action-title"
-        fullWidth
-        maxWidth="sm"
-      >
-        <DialogTitle id="ops-incident-action-title">{texts.title}</DialogTitle>
-        <DialogContent>
-          <DialogContentText>{texts.description}</DialogContentText>
-          <TextField
-            id="ops-incident-action-message"
-            label="Message (optional)"
-            value={message}
-            onChange={event => setMessage(event.target.value)}
-            multiline
-            minRows={2}
-            fullWidth
-            variant="outlined"
-          />
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={() => setOpen(false)} disabled={submitting}>
-            Cancel
-          </Button>
-          <Button
-            color="primary"
-            variant="contained"
-            onClick={() => submit(action)}
-            disabled={submitting}
-          >
-            {texts.button}
-          </Button>
-        </DialogActions>
-      </Dialog>
+        title={texts.title}
+        description={texts.description}
+        confirm={texts.button}
+        back="Cancel"
+        message={message}
+        onMessageChange={setMessage}
+        submitting={submitting}
+        onConfirm={() => submit(action)}
+        onClose={() => setOpen(false)}
+      />
       {structured && (
         <ResolutionDialog
           open={resolutionOpen}

@@ -9,15 +9,9 @@ import {
 } from '@operable/backstage-plugin-ops-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogContentText from '@material-ui/core/DialogContentText';
-import DialogTitle from '@material-ui/core/DialogTitle';
-import TextField from '@material-ui/core/TextField';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { opsApiRef } from '../../api';
-import { isRunUnfinished } from '../common';
+import { isRunUnfinished, MessageDialog } from '../common';
 
 type Decision = 'approve' | 'reject' | 'cancel';
 
@@ -154,41 +148,19 @@ export const RunActions = (props: { run: Run; onChanged: () => void }) => {
           </Button>
         ))}
       </Box>
-      <Dialog
+      <MessageDialog
+        id="ops-run-action"
         open={open}
-        onClose={() => !submitting && setOpen(false)}
-        aria-labelledby="ops-run-action-title"
-        fullWidth
-        maxWidth="sm"
-      >
-        <DialogTitle id="ops-run-action-title">{texts.title}</DialogTitle>
-        <DialogContent>
-          <DialogContentText>{texts.description}</DialogContentText>
-          <TextField
-            id="ops-run-action-message"
-            label="Message (optional)"
-            value={message}
-            onChange={event => setMessage(event.target.value)}
-            multiline
-            minRows={2}
-            fullWidth
-            variant="outlined"
-          />
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={() => setOpen(false)} disabled={submitting}>
-            Back
-          </Button>
-          <Button
-            color="primary"
-            variant="contained"
-            onClick={() => submit(decision)}
-            disabled={submitting}
-          >
-            {texts.button}
-          </Button>
-        </DialogActions>
-      </Dialog>
+        title={texts.title}
+        description={texts.description}
+        confirm={texts.button}
+        back="Back"
+        message={message}
+        onMessageChange={setMessage}
+        submitting={submitting}
+        onConfirm={() => submit(decision)}
+        onClose={() => setOpen(false)}
+      />
     </>
   );
 };

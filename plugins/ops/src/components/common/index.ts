@@ -17,3 +17,4 @@ export { isRunUnfinished, runDuration } from './runs';
 export { messageOf, statusOf } from './errors';
 export { RefusalAlert } from './RefusalAlert';
 export { useOwnerOrPermission } from './useOwnerOrPermission';
+export { MessageDialog } from './MessageDialog';
