@@ -164,11 +164,20 @@ describe('three backend replicas on one PostgreSQL', () => {
   let postsInFlight = 0;
 
   /** Posts an Alertmanager webhook to a live replica; one that does not acknowledge it gets it again elsewhere, as Alertmanager retries. */
+  /** Set when the test ends: nothing may post into replicas being stopped. */
+  let stopped = false;
+
   async function post(body: string, first?: Replica): Promise<void> {
     let lastError: unknown;
     for (let attempt = 0; attempt < 20; attempt++) {
       await gate;
+      if (stopped) throw new Error('the test has ended');
       const live = alive();
+      if (live.length === 0) {
+        lastError = new Error('no replica is alive');
+        await sleep(100);
+        continue;
+      }
       const replica =
         attempt === 0 && first && live.includes(first)
           ? first
@@ -419,12 +428,13 @@ describe('three backend replicas on one PostgreSQL', () => {
     const db = pg!.pluginDatabase('ops');
     let killedAt = 0;
     let heldAtKill: string[] = [];
+    let posting: Promise<void> | undefined;
     try {
       // A steady stream, spread over the live replicas.
       const posts: Promise<void>[] = [];
-      const posting = (async () => {
+      posting = (async () => {
         let due = Date.now();
-        for (let i = 0; i < INCIDENTS; i++) {
+        for (let i = 0; i < INCIDENTS && !stopped; i++) {
           const held = Date.now();
           await gate;
           due += Date.now() - held;
@@ -616,7 +626,10 @@ describe('three backend replicas on one PostgreSQL', () => {
       )}`;
       throw error;
     } finally {
+      // A failed run must not leave posts behind that outlive the test.
+      stopped = true;
       releaseSenders();
+      await posting?.catch(() => {});
       await db.destroy();
     }
   });

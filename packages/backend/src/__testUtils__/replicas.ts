@@ -223,6 +223,10 @@ export async function sharedPostgres(
       connection: server,
       pluginDivisionMode: 'database',
       prefix,
+      // Three backends of a dozen plugins each, beside other tests, within
+      // the server's connection limit (100 by default).
+      knexConfig: { pool: { min: 0, max: 2 } },
+      plugin: { ops: { knexConfig: { pool: { min: 0, max: 6 } } } },
     },
     pluginConnection: pluginId => ({
       ...server,
