@@ -156,6 +156,15 @@ export const opsPlugin = createBackendPlugin({
           processor,
           push,
         });
+        // Signals that arrived before their entity was in the catalog (or
+        // before the index knew of it) go on as soon as it is.
+        entities.onNewEntities(index => {
+          ingest
+            .rerouteUnrouted({ index })
+            .catch(error =>
+              logger.warn(`Could not route waiting signals: ${error}`),
+            );
+        });
 
         // The ops agent: runbooks, actions, runs; paging by blast radius.
         // Runbooks accepted from drafts are kept in the database beside the

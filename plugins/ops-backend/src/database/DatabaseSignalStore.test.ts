@@ -38,8 +38,10 @@ describe.each(databases.eachSupportedId())(
 
     it('commits signals and gives them back whole', async () => {
       const store = await createStore();
-      await store.commit([alert()]);
+      const [returned] = await store.commit([alert()]);
       const [committed] = await store.claimUnprocessed(10);
+      // What commit answers is what a read gives back.
+      expect(returned).toEqual(committed);
       expect(committed).toEqual({
         id: expect.any(String),
         source: 'alertmanager',
@@ -66,10 +68,15 @@ describe.each(databases.eachSupportedId())(
       const batch = Array.from({ length: 1234 }, (_, i) =>
         alert({ fingerprint: `fp-${i}` }),
       );
-      await store.commit(batch);
+      const returned = await store.commit(batch);
       const committed = await store.claimUnprocessed(5000);
       expect(committed).toHaveLength(1234);
       expect(new Set(committed.map(s => s.id)).size).toBe(1234);
+      // Answered in the order given, each with the id it was stored under.
+      expect(returned.map(s => s.fingerprint)).toEqual(
+        batch.map(s => s.fingerprint),
+      );
+      expect(returned).toEqual(committed);
     });
 
     it('lets each routed signal be claimed once, oldest first', async () => {

@@ -49,12 +49,14 @@ const SIGNAL_COLUMNS = [
   'severity',
   'entity_ref',
   'details',
+  'claimed_at',
   'processed_at',
 ] as const;
 const ROW_PLACEHOLDERS = `(${SIGNAL_COLUMNS.map(() => '?').join(', ')})`;
 
 function toRow(
   signal: SignalToCommit,
+  claim: boolean,
 ): Record<(typeof SIGNAL_COLUMNS)[number], unknown> {
   const details: Record<string, unknown> = { ...(signal.details ?? {}) };
   if (signal.links?.length) details.links = signal.links;
@@ -73,8 +75,52 @@ function toRow(
     severity: signal.severity ?? null,
     entity_ref: signal.entityRef ?? null,
     details: Object.keys(details).length ? JSON.stringify(details) : null,
+    claimed_at: claim && signal.entityRef ? signal.receivedAt : null,
     processed_at: null,
   };
+}
+
+/** A signal as `toSignal` reads it back, without reading it back. */
+function committedSignal(signal: SignalToCommit, id: string): Signal {
+  const { receivedAt, entityRef, links, nameHints, details, ...rest } = signal;
+  return {
+    ...rest,
+    id,
+    observedAt: toIso(signal.observedAt),
+    receivedAt: receivedAt.toISOString(),
+    ...(entityRef ? { entityRef } : {}),
+    ...(links?.length ? { links } : {}),
+    ...(nameHints?.length ? { nameHints } : {}),
+    ...(details && Object.keys(details).length ? { details } : {}),
+  };
+}
+
+const INSERT_CHUNK = 500;
+
+/** Inserts rows in one statement; their ids in the order of the rows. */
+async function insertSignals(
+  db: Knex | Knex.Transaction,
+  rows: ReturnType<typeof toRow>[],
+): Promise<string[]> {
+  const bindings: unknown[] = [];
+  for (const row of rows) {
+    for (const column of SIGNAL_COLUMNS) bindings.push(row[column]);
+  }
+  const result = await db.raw(
+    `INSERT INTO ops_signals (${SIGNAL_COLUMNS.join(', ')}) VALUES ${rows
+      .map(() => ROW_PLACEHOLDERS)
+      .join(', ')} RETURNING id`,
+    bindings as Knex.RawBinding[],
+  );
+  // Both databases number the rows of one INSERT in the order of its
+  // VALUES, but neither promises to return them in that order.
+  const returned: Array<{ id: number | string }> = Array.isArray(result)
+    ? result
+    : result.rows;
+  return returned
+    .map(r => Number(r.id))
+    .sort((a, b) => a - b)
+    .map(String);
 }
 
 function toSignal(row: SignalRow): Signal {
@@ -120,27 +166,29 @@ export class DatabaseSignalStore implements SignalStore {
     this.isPostgres = String(db.client.config.client).includes('pg');
   }
 
-  async commit(signals: SignalToCommit[]): Promise<void> {
-    if (signals.length === 0) return;
-    const rows = signals.map(toRow);
-    await this.db.transaction(async tx => {
-      // One multi-row INSERT per chunk, written out directly: knex's query
-      // builder costs more CPU than the database does on this hot path.
-      // 15 columns x 500 rows stays within SQLite's limit of bound values.
-      for (let i = 0; i < rows.length; i += 500) {
-        const chunk = rows.slice(i, i + 500);
-        const bindings: unknown[] = [];
-        for (const row of chunk) {
-          for (const column of SIGNAL_COLUMNS) bindings.push(row[column]);
+  async commit(
+    signals: SignalToCommit[],
+    options: { claim?: boolean } = {},
+  ): Promise<Signal[]> {
+    if (signals.length === 0) return [];
+    const rows = signals.map(s => toRow(s, options.claim === true));
+    // One multi-row INSERT per chunk, written out directly: knex's query
+    // builder costs more CPU than the database does on this hot path.
+    // 15 columns x 500 rows stays within SQLite's limit of bound values.
+    const ids: string[] = [];
+    if (rows.length <= INSERT_CHUNK) {
+      // A single statement is a transaction of its own.
+      ids.push(...(await insertSignals(this.db, rows)));
+    } else {
+      await this.db.transaction(async tx => {
+        for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+          ids.push(
+            ...(await insertSignals(tx, rows.slice(i, i + INSERT_CHUNK))),
+          );
         }
-        await tx.raw(
-          `INSERT INTO ops_signals (${SIGNAL_COLUMNS.join(', ')}) VALUES ${chunk
-            .map(() => ROW_PLACEHOLDERS)
-            .join(', ')}`,
-          bindings as Knex.RawBinding[],
-        );
-      }
-    });
+      });
+    }
+    return signals.map((signal, i) => committedSignal(signal, ids[i]));
   }
 
   async claimUnprocessed(limit: number, leaseMs = 60_000): Promise<Signal[]> {

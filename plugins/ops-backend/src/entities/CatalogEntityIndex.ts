@@ -8,12 +8,14 @@ const KINDS = ['component', 'resource', 'system', 'api', 'domain', 'group'];
 /**
  * Keeps an EntityIndex of the catalog fresh: loaded at first use, reloaded on
  * an interval, and on demand when a signal names an entity it does not know
- * yet (at most once per `minReloadMs`).
+ * yet (at most once per `minReloadMs`). Tells listeners when a reload finds
+ * entities it did not know, so that what waited for them goes on at once.
  */
 export class CatalogEntityIndex {
   private current = new EntityIndex();
   private loading?: Promise<EntityIndex>;
   private loadedAt = 0;
+  private readonly listeners: Array<(index: EntityIndex) => void> = [];
 
   constructor(
     private readonly options: {
@@ -42,6 +44,11 @@ export class CatalogEntityIndex {
     return this.reload();
   }
 
+  /** Calls `listener` after each reload that finds entities new to it. */
+  onNewEntities(listener: (index: EntityIndex) => void): void {
+    this.listeners.push(listener);
+  }
+
   reload(): Promise<EntityIndex> {
     if (!this.loading) {
       this.loading = this.load().finally(() => {
@@ -57,9 +64,14 @@ export class CatalogEntityIndex {
         { filter: { kind: KINDS } },
         { credentials: await this.options.auth.getOwnServiceCredentials() },
       );
+      const previous = this.current;
       this.current = new EntityIndex(
         items.map(e => indexEntity(e, this.options.substrateTypes)),
       );
+      const grew = [...this.current.all()].some(e => !previous.get(e.ref));
+      if (grew) {
+        for (const listener of this.listeners) listener(this.current);
+      }
     } catch (error) {
       // Keep routing with what we had; the next use tries again.
       this.options.logger.warn(`Could not load catalog entities: ${error}`);

@@ -2,21 +2,24 @@ import {
   IngestResult,
   SignalInput,
 } from '@operable/backstage-plugin-ops-common';
-import { CatalogEntityIndex } from '../entities';
+import { CatalogEntityIndex, EntityIndex } from '../entities';
 import { OpsPush } from '../push';
 import { compileRules, routeSignal } from './routing';
+import { GroupCommit } from './GroupCommit';
 import { SignalProcessor } from './SignalProcessor';
 import { SignalStore } from './SignalStore';
 
 type CompiledRules = ReturnType<typeof compileRules>;
 
 /**
- * Commits parsed signals: routes each to its entity, stores them all in one
- * transaction (a 2xx means committed), then lets incidents and health act on
- * them without making the sender wait.
+ * Commits parsed signals: routes each to its entity, stores them in one
+ * transaction (together with those of concurrent requests; a 2xx means
+ * committed), then lets incidents and health act on them without making the
+ * sender wait, from memory when the processor has room for them.
  */
 export class IngestService {
   private rules?: { compiled: CompiledRules; loadedAt: number };
+  private readonly commits: GroupCommit;
 
   constructor(
     private readonly options: {
@@ -26,7 +29,15 @@ export class IngestService {
       push: OpsPush;
       rulesMaxAgeMs?: number;
     },
-  ) {}
+  ) {
+    const { processor } = options;
+    this.commits = new GroupCommit(
+      options.store,
+      count => processor.canTake(count),
+      committed => processor.take(committed),
+      () => processor.kick(),
+    );
+  }
 
   async ingest(
     signals: SignalInput[],
@@ -50,7 +61,7 @@ export class IngestService {
         );
       }
     }
-    await this.options.store.commit(
+    await this.commits.commit(
       signals.map((s, i) => ({
         ...s,
         entityRef: routes[i]?.entityRef,
@@ -60,7 +71,6 @@ export class IngestService {
         receivedAt: now,
       })),
     );
-    this.options.processor.kick();
     const unrouted = routes.filter(r => !r).length;
     if (unrouted > 0) this.options.push.publish({ type: 'unrouted' });
     return { accepted: signals.length, rejected, unrouted };
@@ -68,30 +78,46 @@ export class IngestService {
 
   /**
    * Routes again what waits in the unrouted queue, against the catalog of
-   * now: an entity registered (or a selector added) after its signals
-   * arrived picks them up. Returns how many were routed.
+   * now (`index`, else reloaded): an entity registered (or a selector added)
+   * after its signals arrived picks them up. Reads the queue a page of
+   * `limit` at a time, at most `maxPages` pages. Returns how many were routed.
    */
-  async rerouteUnrouted(limit = 1000): Promise<number> {
-    const { items } = await this.options.store.listUnrouted({
-      limit,
-      offset: 0,
-    });
-    if (items.length === 0) return 0;
-    const index = await this.options.entities.reload();
-    this.invalidateRules();
-    const rules = await this.routingRules();
-    const byEntity = new Map<string, string[]>();
-    for (const signal of items) {
-      const route = routeSignal(signal, index, rules);
-      if (!route) continue;
-      byEntity.set(route.entityRef, [
-        ...(byEntity.get(route.entityRef) ?? []),
-        signal.id,
-      ]);
-    }
+  async rerouteUnrouted(
+    options: { limit?: number; maxPages?: number; index?: EntityIndex } = {},
+  ): Promise<number> {
+    const limit = options.limit ?? 1000;
+    let index = options.index;
+    let rules: CompiledRules | undefined;
     let routed = 0;
-    for (const [entityRef, ids] of byEntity) {
-      routed += await this.options.store.route(ids, entityRef);
+    // Signals that still match nothing stay in the queue: skip past them.
+    let offset = 0;
+    for (let page = 0; page < (options.maxPages ?? 20); page++) {
+      const { items } = await this.options.store.listUnrouted({
+        limit,
+        offset,
+      });
+      if (items.length === 0) break;
+      index ??= await this.options.entities.reload();
+      if (!rules) {
+        this.invalidateRules();
+        rules = await this.routingRules();
+      }
+      const byEntity = new Map<string, string[]>();
+      for (const signal of items) {
+        const route = routeSignal(signal, index, rules);
+        if (!route) continue;
+        byEntity.set(route.entityRef, [
+          ...(byEntity.get(route.entityRef) ?? []),
+          signal.id,
+        ]);
+      }
+      let routedNow = 0;
+      for (const [entityRef, ids] of byEntity) {
+        routedNow += await this.options.store.route(ids, entityRef);
+      }
+      routed += routedNow;
+      offset += items.length - routedNow;
+      if (items.length < limit) break;
     }
     if (routed > 0) {
       this.options.processor.kick();

@@ -11,10 +11,20 @@ export interface SignalConsumer {
  * Hands committed, routed signals to the consumers right after they are
  * committed (event-driven, not polled), and again on a schedule for whatever
  * another replica left behind. Each signal is claimed by one replica.
+ *
+ * What this replica commits it usually takes straight from memory: the
+ * ingest commits them already claimed (`take`). Reading them back from the
+ * database only happens for what waits there: signals committed while the
+ * queue in memory was full, routed by hand, or left by a replica that died.
  */
 export class SignalProcessor {
   private draining?: Promise<number>;
   private again = false;
+  private readonly queue: Signal[] = [];
+  // Until a drain finds nothing waiting in the database, new signals are
+  // committed unclaimed and join that backlog, so that they are processed
+  // after what arrived before them. True at start: a restart may find some.
+  private backlogInDatabase = true;
 
   constructor(
     private readonly options: {
@@ -23,8 +33,33 @@ export class SignalProcessor {
       logger: LoggerService;
       batchSize?: number;
       coalesceMs?: number;
+      /** How many claimed signals may wait in memory (default 5,000). */
+      maxQueued?: number;
     },
   ) {}
+
+  /**
+   * Whether the ingest should commit `count` signals claimed for this
+   * replica and `take` them: not while older ones wait in the database, nor
+   * when the queue in memory is full (they then wait in the database, where
+   * a replica with room picks them up).
+   */
+  canTake(count: number): boolean {
+    if (this.backlogInDatabase) return false;
+    if (this.queue.length + count > (this.options.maxQueued ?? 5_000)) {
+      this.backlogInDatabase = true;
+      return false;
+    }
+    return true;
+  }
+
+  /** Queues signals this replica committed claimed, and asks for a drain. */
+  take(signals: Signal[]): void {
+    for (const signal of signals) {
+      if (signal.entityRef) this.queue.push(signal);
+    }
+    this.kick();
+  }
 
   /** Asks for a drain soon; concurrent asks coalesce into one more pass. */
   kick(): void {
@@ -33,11 +68,17 @@ export class SignalProcessor {
       return;
     }
     // A few milliseconds of patience let a burst of small requests share one
-    // claim and one pass over incidents and health.
+    // pass over incidents and health.
     this.draining = new Promise<number>(resolve =>
       setTimeout(resolve, this.options.coalesceMs ?? 10, 0),
     )
       .then(() => this.drainAll())
+      .catch(error => {
+        // The claims of what could not be processed expire, and the sweep
+        // takes those signals again from the database.
+        this.options.logger.error(`Could not process signals: ${error}`);
+        return 0;
+      })
       .finally(() => {
         this.draining = undefined;
         if (this.again) {
@@ -55,10 +96,17 @@ export class SignalProcessor {
   /** Processes until nothing is left to claim; returns how many. */
   async drainAll(): Promise<number> {
     const { store, consumers, logger } = this.options;
+    const batchSize = this.options.batchSize ?? 500;
     let total = 0;
     for (;;) {
-      const batch = await store.claimUnprocessed(this.options.batchSize ?? 500);
-      if (batch.length === 0) return total;
+      let batch = this.queue.splice(0, batchSize);
+      if (batch.length === 0) {
+        batch = await store.claimUnprocessed(batchSize);
+        if (batch.length === 0) {
+          this.backlogInDatabase = false;
+          return total;
+        }
+      }
       total += batch.length;
       for (const consumer of consumers) {
         try {

@@ -32,8 +32,17 @@ export interface RoutingRule {
  * rules.
  */
 export interface SignalStore {
-  /** Commits every signal in one transaction. */
-  commit(signals: SignalToCommit[]): Promise<void>;
+  /**
+   * Commits every signal in one transaction and gives them back as stored,
+   * in the same order. With `claim`, the routed ones are committed already
+   * claimed by the caller (a lease from their receipt, as
+   * `claimUnprocessed` takes one), so that the replica which received them
+   * processes them from memory without reading them back.
+   */
+  commit(
+    signals: SignalToCommit[],
+    options?: { claim?: boolean },
+  ): Promise<Signal[]>;
   /**
    * Claims up to `limit` committed, routed signals that incidents and health
    * have not yet taken into account, oldest first, for `leaseMs`. A claim is

@@ -1,0 +1,114 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { Signal } from '@operable/backstage-plugin-ops-common';
+import { DatabaseSignalStore, migrationsDir } from '../database';
+import { createTestDatabases } from '../database/__testUtils__/testDatabases';
+import { SignalProcessor } from './SignalProcessor';
+import { firingAlert as alert } from './__testUtils__/signals';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+
+describe.each(databases.eachSupportedId())(
+  'SignalProcessor on %p',
+  databaseId => {
+    async function setup(options: { maxQueued?: number } = {}) {
+      const knex = await databases.init(databaseId);
+      await knex.migrate.latest({ directory: migrationsDir });
+      const store = new DatabaseSignalStore(knex);
+      const seen: string[] = [];
+      let claims = 0;
+      const claimUnprocessed = store.claimUnprocessed.bind(store);
+      store.claimUnprocessed = (limit, leaseMs) => {
+        claims++;
+        return claimUnprocessed(limit, leaseMs);
+      };
+      const processor = new SignalProcessor({
+        store,
+        consumers: [
+          {
+            async onSignals(signals: Signal[]) {
+              seen.push(...signals.map(s => s.fingerprint));
+            },
+          },
+        ],
+        logger: mockServices.logger.mock(),
+        coalesceMs: 0,
+        ...options,
+      });
+      return { store, processor, seen, claims: () => claims };
+    }
+
+    it('looks in the database first, then takes what this replica commits from memory', async () => {
+      const { store, processor, seen, claims } = await setup();
+      // Left by a replica that stopped: waits in the database.
+      await store.commit([alert('old')]);
+      expect(processor.canTake(1)).toBe(false);
+      processor.kick();
+      await processor.idle();
+      expect(seen).toEqual(['old']);
+
+      expect(processor.canTake(2)).toBe(true);
+      const before = claims();
+      processor.take(
+        await store.commit([alert('a'), alert('b')], { claim: true }),
+      );
+      await processor.idle();
+      expect(seen).toEqual(['old', 'a', 'b']);
+      // One look in the database, finding it empty, and no claim of a or b.
+      expect(claims() - before).toBe(1);
+      // Processed, so no lease to run out: nobody takes them again.
+      expect(await store.claimUnprocessed(10, -1)).toEqual([]);
+    });
+
+    it('lets signals wait in the database while its queue is full, and keeps their order', async () => {
+      const { store, processor, seen } = await setup({ maxQueued: 2 });
+      processor.kick();
+      await processor.idle();
+      expect(processor.canTake(2)).toBe(true);
+      // Not processed yet: the drain waits for a turn of the event loop.
+      processor.take(
+        await store.commit([alert('a'), alert('b')], { claim: true }),
+      );
+      expect(processor.canTake(1)).toBe(false);
+      // Until a drain finds the database empty, later signals join it too.
+      await store.commit([alert('c')]);
+      await store.commit([alert('d')]);
+      processor.kick();
+      await processor.idle();
+      expect(seen).toEqual(['a', 'b', 'c', 'd']);
+      expect(processor.canTake(1)).toBe(true);
+    });
+
+    it('keeps going when processing fails: the claims run out and the signals come back', async () => {
+      const knex = await databases.init(databaseId);
+      await knex.migrate.latest({ directory: migrationsDir });
+      const store = new DatabaseSignalStore(knex);
+      const logger = mockServices.logger.mock();
+      const markProcessed = store.markProcessed.bind(store);
+      let failNext = true;
+      store.markProcessed = async ids => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('database went away');
+        }
+        return markProcessed(ids);
+      };
+      const processor = new SignalProcessor({
+        store,
+        consumers: [{ onSignals: async () => {} }],
+        logger,
+        coalesceMs: 0,
+      });
+      processor.kick();
+      await processor.idle();
+      processor.take(await store.commit([alert('a')], { claim: true }));
+      await processor.idle();
+      expect(logger.error).toHaveBeenCalledWith(
+        expect.stringContaining('database went away'),
+      );
+      const [again] = await store.claimUnprocessed(10, -1);
+      expect(again.fingerprint).toBe('a');
+    });
+  },
+);
