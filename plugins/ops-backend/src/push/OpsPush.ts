@@ -2,8 +2,12 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { SignalsService } from '@backstage/plugin-signals-node';
 import {
   OPS_SIGNAL_CHANNEL,
+  OpsPushBatch,
   OpsPushMessage,
 } from '@operable/backstage-plugin-ops-common';
+
+/** More distinct changes than this in one push, and pages reload all. */
+const MAX_CHANGES = 100;
 
 /** Tells open browsers that something they may show has changed. */
 export interface OpsPush {
@@ -13,8 +17,9 @@ export interface OpsPush {
 /**
  * OpsPush over Backstage signals, broadcast on the `ops` channel. A message
  * says only *what* changed, so the same message published several times in
- * a short while is sent once: a run's steps, its incident's timeline and
- * paging each publish, and every send is a request to the signals backend.
+ * a short while is sent once, and all the changes of that while travel in
+ * one batch: every send is a request through the events bus, which costs
+ * the backend far more than the change it reports.
  */
 export class SignalsOpsPush implements OpsPush {
   private readonly pending = new Map<string, OpsPushMessage>();
@@ -37,20 +42,25 @@ export class SignalsOpsPush implements OpsPush {
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const messages = [...this.pending.values()];
+    if (this.pending.size === 0) return;
+    const changes = [...this.pending.values()];
     this.pending.clear();
-    for (const message of messages) {
-      // Fire and forget: a browser that misses a push still sees the change
-      // on its next load; nothing may wait for or fail on it.
-      this.signals
-        .publish({
-          recipients: { type: 'broadcast' },
-          channel: OPS_SIGNAL_CHANNEL,
-          message,
-        })
-        .catch(error =>
-          this.logger.debug(`Could not push ${message.type} change: ${error}`),
-        );
-    }
+    const batch: OpsPushBatch =
+      changes.length > MAX_CHANGES
+        ? { changes: changes.slice(0, MAX_CHANGES), more: true }
+        : { changes };
+    // Fire and forget: a browser that misses a push still sees the change
+    // on its next load; nothing may wait for or fail on it.
+    this.signals
+      .publish({
+        recipients: { type: 'broadcast' },
+        channel: OPS_SIGNAL_CHANNEL,
+        message: batch,
+      })
+      .catch(error =>
+        this.logger.debug(
+          `Could not push ${changes.length} changes (${changes[0].type}, ...): ${error}`,
+        ),
+      );
   }
 }
