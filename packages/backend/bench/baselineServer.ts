@@ -1,23 +1,48 @@
 /*
  * The baseline of the ingest benchmark: a bare Node HTTP server that does what
  * ingestion cannot avoid — JSON.parse of an Alertmanager body and the same
- * inserts into the same ops_signals table with the same driver — and nothing
- * else (no auth, no validation, no routing, no processing).
+ * inserts into the same ops_signals table with the same driver and the same
+ * database settings (a SQLite file in WAL mode with synchronous NORMAL, as
+ * the ops backend sets it) — and nothing else (no auth, no validation, no
+ * routing, no processing).
  * Usage: node baselineServer.ts <port> <knex config as JSON>
  */
 import { createServer } from 'node:http';
 import knexFactory from 'knex';
 import { resolve as resolvePath } from 'node:path';
 
+const COLUMNS = [
+  'source',
+  'layer',
+  'name',
+  'labels',
+  'status',
+  'value',
+  'fingerprint',
+  'observed_at',
+  'received_at',
+  'summary',
+  'severity',
+  'entity_ref',
+  'details',
+  'processed_at',
+];
+const PLACEHOLDERS = `(${COLUMNS.map(() => '?').join(', ')})`;
+
 async function main() {
   const [port, configJson] = process.argv.slice(2);
-  const db = knexFactory({ ...JSON.parse(configJson), useNullAsDefault: true });
+  const config = JSON.parse(configJson);
+  const db = knexFactory({ ...config, useNullAsDefault: true });
   await db.migrate.latest({
     directory: resolvePath(
       require.resolve('@operable/backstage-plugin-ops-backend/package.json'),
       '../migrations',
     ),
   });
+  if (String(config.client).includes('sqlite')) {
+    await db.raw('PRAGMA journal_mode = WAL');
+    await db.raw('PRAGMA synchronous = NORMAL');
+  }
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', c => chunks.push(c));
@@ -25,27 +50,38 @@ async function main() {
       try {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
         const now = new Date();
-        const rows = body.alerts.map((a: any) => ({
-          source: 'alertmanager',
-          layer: 'product',
-          name: a.labels.alertname,
-          labels: JSON.stringify(a.labels),
-          status: a.status,
-          value: null,
-          fingerprint: a.fingerprint,
-          observed_at: new Date(a.startsAt),
-          received_at: now,
-          summary: a.annotations?.summary ?? null,
-          severity: a.labels.severity ?? null,
-          entity_ref: null,
-          details: null,
-          processed_at: now,
-        }));
-        if (rows.length > 0) {
-          await db.transaction(tx => tx('ops_signals').insert(rows));
+        const bindings: unknown[] = [];
+        for (const a of body.alerts) {
+          bindings.push(
+            'alertmanager',
+            'product',
+            a.labels.alertname,
+            JSON.stringify(a.labels),
+            a.status,
+            null,
+            a.fingerprint,
+            new Date(a.startsAt),
+            now,
+            a.annotations?.summary ?? null,
+            a.labels.severity ?? null,
+            null,
+            null,
+            now,
+          );
+        }
+        if (body.alerts.length > 0) {
+          // One statement is one transaction.
+          await db.raw(
+            `INSERT INTO ops_signals (${COLUMNS.join(', ')}) VALUES ${Array(
+              body.alerts.length,
+            )
+              .fill(PLACEHOLDERS)
+              .join(', ')}`,
+            bindings as any[],
+          );
         }
         res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ accepted: rows.length }));
+        res.end(JSON.stringify({ accepted: body.alerts.length }));
       } catch (e) {
         res.writeHead(500);
         res.end(String(e));

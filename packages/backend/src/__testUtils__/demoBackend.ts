@@ -11,6 +11,8 @@ export const repoRoot = resolvePath(backendDir, '../..');
 
 export interface DemoBackend {
   baseUrl: string;
+  /** The backend's process id. */
+  pid: number;
   /** Everything the backend printed so far. */
   output(): string;
   /** SIGTERM, then SIGKILL after `graceMs` (default 10 s). */
@@ -113,7 +115,7 @@ export async function startDemoBackend(
       `${(e as Error).message}\n--- backend output ---\n${output}`,
     );
   }
-  return { baseUrl, output: () => output, stop };
+  return { baseUrl, pid: child.pid!, output: () => output, stop };
 }
 
 /** A guest user's Backstage token, as the sign-in page would get it. */
