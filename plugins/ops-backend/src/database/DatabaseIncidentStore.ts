@@ -251,17 +251,16 @@ export class DatabaseIncidentStore implements IncidentStore {
   async touchUnresolved(
     failures: Array<{ entityRef: string; fingerprint: string }>,
     at: Date,
-  ): Promise<Incident[]> {
+  ): Promise<Array<Pick<Incident, 'id' | 'entityRef' | 'fingerprint'>>> {
     const keys = [
       ...new Set(failures.map(f => openKey(f.entityRef, f.fingerprint))),
     ];
-    const found: Incident[] = [];
+    const found: Array<Pick<Incident, 'id' | 'entityRef' | 'fingerprint'>> = [];
     for (let i = 0; i < keys.length; i += 500) {
       const chunk = keys.slice(i, i + 500);
-      const rows = await this.db<IncidentRow>('ops_incidents').whereIn(
-        'open_key',
-        chunk,
-      );
+      const rows = await this.db<IncidentRow>('ops_incidents')
+        .whereIn('open_key', chunk)
+        .select('id', 'entity_ref', 'fingerprint');
       if (rows.length === 0) continue;
       await this.db('ops_incidents')
         .whereIn(
@@ -269,7 +268,13 @@ export class DatabaseIncidentStore implements IncidentStore {
           rows.map(r => r.id),
         )
         .update({ updated_at: at });
-      found.push(...rows.map(r => toIncident({ ...r, updated_at: at })));
+      for (const r of rows) {
+        found.push({
+          id: r.id,
+          entityRef: r.entity_ref,
+          fingerprint: r.fingerprint,
+        });
+      }
     }
     return found;
   }

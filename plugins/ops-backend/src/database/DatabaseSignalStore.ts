@@ -95,28 +95,31 @@ function committedSignal(signal: SignalToCommit, id: string): Signal {
   };
 }
 
+type SignalRowToInsert = ReturnType<typeof toRow>;
+
+// 15 columns x 500 rows stays well within PostgreSQL's limit of bound values.
 const INSERT_CHUNK = 500;
 
-/** Inserts rows in one statement; their ids in the order of the rows. */
+/**
+ * Inserts rows in one statement on PostgreSQL; their ids in the order of
+ * the rows.
+ */
 async function insertSignals(
   db: Knex | Knex.Transaction,
-  rows: ReturnType<typeof toRow>[],
+  rows: SignalRowToInsert[],
 ): Promise<string[]> {
   const bindings: unknown[] = [];
   for (const row of rows) {
     for (const column of SIGNAL_COLUMNS) bindings.push(row[column]);
   }
-  const result = await db.raw(
+  const { rows: returned } = await db.raw<{ rows: Array<{ id: string }> }>(
     `INSERT INTO ops_signals (${SIGNAL_COLUMNS.join(', ')}) VALUES ${rows
       .map(() => ROW_PLACEHOLDERS)
       .join(', ')} RETURNING id`,
     bindings as Knex.RawBinding[],
   );
-  // Both databases number the rows of one INSERT in the order of its
-  // VALUES, but neither promises to return them in that order.
-  const returned: Array<{ id: number | string }> = Array.isArray(result)
-    ? result
-    : result.rows;
+  // The sequence numbers the rows in the order of the VALUES, but RETURNING
+  // does not promise that order.
   return returned
     .map(r => Number(r.id))
     .sort((a, b) => a - b)
@@ -158,9 +161,29 @@ function toRule(row: RuleRow): RoutingRule {
   };
 }
 
+/** The parts of a better-sqlite3 connection the SQLite writes use. */
+interface SqliteStatement {
+  run(values: unknown[]): { lastInsertRowid: number | bigint };
+}
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+  transaction<T extends (...args: any[]) => any>(fn: T): T;
+}
+
+/** A value as knex's better-sqlite3 dialect binds it. */
+function sqliteValue(value: unknown): unknown {
+  if (value instanceof Date) return value.valueOf();
+  if (typeof value === 'boolean') return Number(value);
+  return value;
+}
+
 /** SignalStore on the plugin's knex database (SQLite or PostgreSQL). */
 export class DatabaseSignalStore implements SignalStore {
   private readonly isPostgres: boolean;
+  private readonly sqliteStatements = new WeakMap<
+    SqliteConnection,
+    Map<string, SqliteStatement>
+  >();
 
   constructor(private readonly db: Knex) {
     this.isPostgres = String(db.client.config.client).includes('pg');
@@ -172,23 +195,79 @@ export class DatabaseSignalStore implements SignalStore {
   ): Promise<Signal[]> {
     if (signals.length === 0) return [];
     const rows = signals.map(s => toRow(s, options.claim === true));
-    // One multi-row INSERT per chunk, written out directly: knex's query
-    // builder costs more CPU than the database does on this hot path.
-    // 15 columns x 500 rows stays within SQLite's limit of bound values.
-    const ids: string[] = [];
+    const ids = this.isPostgres
+      ? await this.insertPostgres(rows)
+      : await this.insertSqlite(rows);
+    return signals.map((signal, i) => committedSignal(signal, ids[i]));
+  }
+
+  /**
+   * One multi-row INSERT per chunk, written out directly: knex's query
+   * builder costs more CPU than the database does on this hot path.
+   */
+  private async insertPostgres(rows: SignalRowToInsert[]): Promise<string[]> {
     if (rows.length <= INSERT_CHUNK) {
       // A single statement is a transaction of its own.
-      ids.push(...(await insertSignals(this.db, rows)));
-    } else {
-      await this.db.transaction(async tx => {
-        for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-          ids.push(
-            ...(await insertSignals(tx, rows.slice(i, i + INSERT_CHUNK))),
-          );
-        }
-      });
+      return insertSignals(this.db, rows);
     }
-    return signals.map((signal, i) => committedSignal(signal, ids[i]));
+    return this.db.transaction(async tx => {
+      const ids: string[] = [];
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        ids.push(...(await insertSignals(tx, rows.slice(i, i + INSERT_CHUNK))));
+      }
+      return ids;
+    });
+  }
+
+  /**
+   * On SQLite the driver runs one prepared single-row INSERT per signal
+   * inside one transaction. Compiling a multi-row INSERT of hundreds of
+   * rows, as knex would for every request, took more time than SQLite took
+   * to store the rows.
+   */
+  private insertSqlite(rows: SignalRowToInsert[]): Promise<string[]> {
+    return this.inSqliteTransaction(
+      `INSERT INTO ops_signals (${SIGNAL_COLUMNS.join(
+        ', ',
+      )}) VALUES ${ROW_PLACEHOLDERS}`,
+      statement =>
+        rows.map(row =>
+          String(
+            statement.run(
+              SIGNAL_COLUMNS.map(column => sqliteValue(row[column])),
+            ).lastInsertRowid,
+          ),
+        ),
+    );
+  }
+
+  /**
+   * Runs `use` with `sql` prepared on the pool's SQLite connection, in one
+   * transaction. A statement is compiled once per connection; the
+   * connection is held for the whole, synchronous, transaction.
+   */
+  private async inSqliteTransaction<T>(
+    sql: string,
+    use: (statement: SqliteStatement) => T,
+  ): Promise<T> {
+    const client = this.db.client;
+    const connection: SqliteConnection = await client.acquireConnection();
+    try {
+      let prepared = this.sqliteStatements.get(connection);
+      if (!prepared) {
+        prepared = new Map();
+        this.sqliteStatements.set(connection, prepared);
+      }
+      let statement = prepared.get(sql);
+      if (!statement) {
+        statement = connection.prepare(sql);
+        prepared.set(sql, statement);
+      }
+      const ready = statement;
+      return connection.transaction(() => use(ready))();
+    } finally {
+      await client.releaseConnection(connection);
+    }
   }
 
   async claimUnprocessed(limit: number, leaseMs = 60_000): Promise<Signal[]> {
@@ -233,6 +312,15 @@ export class DatabaseSignalStore implements SignalStore {
 
   async markProcessed(ids: string[]): Promise<void> {
     const now = new Date();
+    if (!this.isPostgres) {
+      await this.inSqliteTransaction(
+        'UPDATE ops_signals SET processed_at = ? WHERE id = ?',
+        statement => {
+          for (const id of ids) statement.run([now.valueOf(), Number(id)]);
+        },
+      );
+      return;
+    }
     for (let i = 0; i < ids.length; i += 500) {
       await this.db('ops_signals')
         .whereIn('id', ids.slice(i, i + 500))

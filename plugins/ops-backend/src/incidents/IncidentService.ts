@@ -127,7 +127,7 @@ export class IncidentService {
     // Most alerts repeat a failure that already has an incident
     // (Alertmanager re-sends what still fires): those cost one round trip
     // for the whole batch.
-    const repeats = new Map<string, Incident>();
+    const repeats = new Map<string, Pick<Incident, 'id'>>();
     const firing = alerts.filter(
       s => s.status === 'firing' && s.details?.action !== 'acknowledge',
     );
@@ -144,7 +144,7 @@ export class IncidentService {
     const timeline: Array<NewTimelineEvent & { incidentId: string }> = [];
     for (const signal of alerts) {
       const key = `${signal.entityRef}|${signal.fingerprint}`;
-      let incident: Incident | undefined;
+      let incident: Pick<Incident, 'id'> | undefined;
       const repeat =
         signal.status === 'firing' &&
         repeats.has(key) &&
@@ -152,10 +152,11 @@ export class IncidentService {
       if (repeat) {
         incident = repeats.get(key);
       } else {
-        incident = await this.applySignal(signal, index);
-        if (incident && incident.status !== 'resolved') {
-          repeats.set(key, incident);
+        const applied = await this.applySignal(signal, index);
+        if (applied && applied.status !== 'resolved') {
+          repeats.set(key, applied);
         } else repeats.delete(key);
+        incident = applied;
       }
       if (!incident) continue;
       const folded = this.fold(incident, repeat);
@@ -179,7 +180,10 @@ export class IncidentService {
    * firing failure within `foldRepeatsMs` are folded into a count carried by
    * the next entry. Returns undefined to skip, else how many were folded.
    */
-  private fold(incident: Incident, repeat: boolean): number | undefined {
+  private fold(
+    incident: Pick<Incident, 'id'>,
+    repeat: boolean,
+  ): number | undefined {
     const now = Date.now();
     const last = this.lastEntry.get(incident.id);
     if (

@@ -109,13 +109,14 @@ export interface IncidentStore {
   ): Promise<Incident | undefined>;
   /**
    * Marks the unresolved incidents of these failures as updated now and
-   * returns them; failures without one are left out. One round trip for a
-   * whole batch of repeated alerts.
+   * says which they are; failures without one are left out. One round trip
+   * for a whole batch of repeated alerts, which need no more of their
+   * incident than this.
    */
   touchUnresolved(
     failures: Array<{ entityRef: string; fingerprint: string }>,
     at: Date,
-  ): Promise<Incident[]>;
+  ): Promise<Array<Pick<Incident, 'id' | 'entityRef' | 'fingerprint'>>>;
   /**
    * The unresolved incidents of a fingerprint on any entity (PagerDuty
    * resolves by dedup key alone).
