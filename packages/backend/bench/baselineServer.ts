@@ -1,10 +1,12 @@
 /*
  * The baseline of the ingest benchmark: a bare Node HTTP server that does what
  * ingestion cannot avoid — JSON.parse of an Alertmanager body and the same
- * inserts into the same ops_signals table with the same driver and the same
- * database settings (a SQLite file in WAL mode with synchronous NORMAL, as
- * the ops backend sets it) — and nothing else (no auth, no validation, no
- * routing, no processing).
+ * inserts into the same ops_signals table with the same driver, the same
+ * statements and the same database settings as the ops backend (on SQLite:
+ * a file in WAL mode with synchronous NORMAL and one prepared single-row
+ * INSERT run per alert in one transaction; on PostgreSQL: one multi-row
+ * INSERT) — and nothing else (no auth, no validation, no routing, no
+ * processing).
  * Usage: node baselineServer.ts <port> <knex config as JSON>
  */
 import { createServer } from 'node:http';
@@ -25,6 +27,7 @@ const COLUMNS = [
   'severity',
   'entity_ref',
   'details',
+  'claimed_at',
   'processed_at',
 ];
 const PLACEHOLDERS = `(${COLUMNS.map(() => '?').join(', ')})`;
@@ -39,9 +42,33 @@ async function main() {
       '../migrations',
     ),
   });
+  let insertRows: ((connection: any, bindings: unknown[]) => void) | undefined;
   if (String(config.client).includes('sqlite')) {
     await db.raw('PRAGMA journal_mode = WAL');
     await db.raw('PRAGMA synchronous = NORMAL');
+    const statements = new WeakMap<any, any>();
+    insertRows = (connection, bindings) => {
+      let insert = statements.get(connection);
+      if (!insert) {
+        const statement = connection.prepare(
+          `INSERT INTO ops_signals (${COLUMNS.join(
+            ', ',
+          )}) VALUES ${PLACEHOLDERS}`,
+        );
+        insert = connection.transaction((values: unknown[]) => {
+          for (let i = 0; i < values.length; i += COLUMNS.length) {
+            // Dates as knex binds them on SQLite.
+            statement.run(
+              values
+                .slice(i, i + COLUMNS.length)
+                .map(v => (v instanceof Date ? v.valueOf() : v)),
+            );
+          }
+        });
+        statements.set(connection, insert);
+      }
+      insert(bindings);
+    };
   }
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -66,19 +93,29 @@ async function main() {
             a.labels.severity ?? null,
             null,
             null,
+            null,
             now,
           );
         }
         if (body.alerts.length > 0) {
-          // One statement is one transaction.
-          await db.raw(
-            `INSERT INTO ops_signals (${COLUMNS.join(', ')}) VALUES ${Array(
-              body.alerts.length,
-            )
-              .fill(PLACEHOLDERS)
-              .join(', ')}`,
-            bindings as any[],
-          );
+          if (insertRows) {
+            const connection = await db.client.acquireConnection();
+            try {
+              insertRows(connection, bindings);
+            } finally {
+              await db.client.releaseConnection(connection);
+            }
+          } else {
+            // One statement is one transaction.
+            await db.raw(
+              `INSERT INTO ops_signals (${COLUMNS.join(', ')}) VALUES ${Array(
+                body.alerts.length,
+              )
+                .fill(PLACEHOLDERS)
+                .join(', ')}`,
+              bindings as any[],
+            );
+          }
         }
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ accepted: body.alerts.length }));
