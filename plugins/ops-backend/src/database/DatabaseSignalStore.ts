@@ -97,34 +97,23 @@ function committedSignal(signal: SignalToCommit, id: string): Signal {
 
 type SignalRowToInsert = ReturnType<typeof toRow>;
 
-// 15 columns x 500 rows stays well within PostgreSQL's limit of bound values.
-const INSERT_CHUNK = 500;
-
-/**
- * Inserts rows in one statement on PostgreSQL; their ids in the order of
- * the rows.
- */
-async function insertSignals(
-  db: Knex | Knex.Transaction,
-  rows: SignalRowToInsert[],
-): Promise<string[]> {
-  const bindings: unknown[] = [];
-  for (const row of rows) {
-    for (const column of SIGNAL_COLUMNS) bindings.push(row[column]);
-  }
-  const { rows: returned } = await db.raw<{ rows: Array<{ id: string }> }>(
-    `INSERT INTO ops_signals (${SIGNAL_COLUMNS.join(', ')}) VALUES ${rows
-      .map(() => ROW_PLACEHOLDERS)
-      .join(', ')} RETURNING id`,
-    bindings as Knex.RawBinding[],
-  );
-  // The sequence numbers the rows in the order of the VALUES, but RETURNING
-  // does not promise that order.
-  return returned
-    .map(r => Number(r.id))
-    .sort((a, b) => a - b)
-    .map(String);
-}
+const POSTGRES_ARRAY_TYPES: Record<(typeof SIGNAL_COLUMNS)[number], string> = {
+  source: 'text[]',
+  layer: 'text[]',
+  name: 'text[]',
+  labels: 'text[]',
+  status: 'text[]',
+  value: 'float8[]',
+  fingerprint: 'text[]',
+  observed_at: 'timestamptz[]',
+  received_at: 'timestamptz[]',
+  summary: 'text[]',
+  severity: 'text[]',
+  entity_ref: 'text[]',
+  details: 'text[]',
+  claimed_at: 'timestamptz[]',
+  processed_at: 'timestamptz[]',
+};
 
 function toSignal(row: SignalRow): Signal {
   const details = row.details ? JSON.parse(row.details) : undefined;
@@ -202,21 +191,27 @@ export class DatabaseSignalStore implements SignalStore {
   }
 
   /**
-   * One multi-row INSERT per chunk, written out directly: knex's query
-   * builder costs more CPU than the database does on this hot path.
+   * One INSERT of one array per column, unnested into rows: the statement
+   * reads the same whatever the number of signals, and PostgreSQL parses
+   * 15 parameters instead of 15 per signal.
    */
   private async insertPostgres(rows: SignalRowToInsert[]): Promise<string[]> {
-    if (rows.length <= INSERT_CHUNK) {
-      // A single statement is a transaction of its own.
-      return insertSignals(this.db, rows);
-    }
-    return this.db.transaction(async tx => {
-      const ids: string[] = [];
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        ids.push(...(await insertSignals(tx, rows.slice(i, i + INSERT_CHUNK))));
-      }
-      return ids;
-    });
+    const { rows: returned } = await this.db.raw<{
+      rows: Array<{ id: string }>;
+    }>(
+      `INSERT INTO ops_signals (${SIGNAL_COLUMNS.join(', ')})
+       SELECT * FROM UNNEST(${SIGNAL_COLUMNS.map(
+         column => `?::${POSTGRES_ARRAY_TYPES[column]}`,
+       ).join(', ')})
+       RETURNING id`,
+      SIGNAL_COLUMNS.map(column => rows.map(row => row[column])) as any[],
+    );
+    // The sequence numbers the rows in the order of the arrays, but
+    // RETURNING does not promise that order.
+    return returned
+      .map(r => Number(r.id))
+      .sort((a, b) => a - b)
+      .map(String);
   }
 
   /**
@@ -321,11 +316,10 @@ export class DatabaseSignalStore implements SignalStore {
       );
       return;
     }
-    for (let i = 0; i < ids.length; i += 500) {
-      await this.db('ops_signals')
-        .whereIn('id', ids.slice(i, i + 500))
-        .update({ processed_at: now });
-    }
+    await this.db.raw(
+      'UPDATE ops_signals SET processed_at = ? WHERE id = ANY(?::bigint[])',
+      [now, ids] as any[],
+    );
   }
 
   async listUnrouted(options: {
