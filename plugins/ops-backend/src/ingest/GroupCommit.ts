@@ -9,10 +9,10 @@ interface Waiting {
 
 /**
  * Group commit: requests that arrive while the database is busy with a commit
- * wait for it to end, then go in together as one statement. Each caller is
+ * wait for it to end, then go in together as one transaction. Each caller is
  * answered only once its own signals are committed, so a 2xx still means
- * committed; a burst of small requests costs one round trip and one write of
- * the log instead of one each.
+ * committed; a burst of small requests costs one transaction and one write
+ * of the log instead of one each.
  */
 export class GroupCommit {
   private readonly waiting: Waiting[] = [];
