@@ -95,6 +95,7 @@ export const opsPlugin = createBackendPlugin({
     });
     env.registerInit({
       deps: {
+        auditor: coreServices.auditor,
         auth: coreServices.auth,
         config: coreServices.rootConfig,
         database: coreServices.database,
@@ -457,9 +458,10 @@ export const opsPlugin = createBackendPlugin({
           },
         });
         // The same reads and safe writes for AI assistants (the MCP actions
-        // plugin), under the same permissions.
+        // plugin), under the same permissions and audited.
         registerOpsActions(deps.actionsRegistry, {
           permissions: deps.permissions,
+          auditor: deps.auditor,
           incidents,
           health,
           entities,

@@ -23,6 +23,7 @@ import {
 } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { JsonObject } from '@backstage/types';
 import {
   CAUSE_CATEGORIES,
   runbookSchema,
@@ -64,6 +65,7 @@ import {
   renderTemplates,
   RunbookRegistry,
 } from '../runbooks';
+import { opsPlugin } from '../plugin';
 import { OPS_ACTION_NAMES, registerOpsActions } from './actions';
 
 // The suite's actions as an AI assistant reaches them: through the actions
@@ -201,6 +203,34 @@ function newDraft(): NewDraft {
 }
 
 const user = mockCredentials.user('user:default/jane');
+
+/** What an auditor was told, event by event, in order. */
+type AuditEntry = {
+  eventId: string;
+  status: 'initiated' | 'succeeded' | 'failed';
+  severityLevel?: string;
+  meta?: JsonObject;
+  error?: string;
+};
+
+/** The auditor mock of backend-test-utils, writing down every event. */
+function recordingAuditor() {
+  const audit: AuditEntry[] = [];
+  const auditor = mockServices.auditor.mock({
+    createEvent: async ({ eventId, severityLevel, meta }) => {
+      audit.push({ eventId, status: 'initiated', severityLevel, meta });
+      return {
+        success: async params => {
+          audit.push({ eventId, status: 'succeeded', meta: params?.meta });
+        },
+        fail: async ({ error }) => {
+          audit.push({ eventId, status: 'failed', error: error.name });
+        },
+      };
+    },
+  });
+  return { auditor, audit };
+}
 
 /**
  * The services the actions use, wired as plugin.ts wires them, on one
@@ -395,8 +425,10 @@ describe.each(databases.eachSupportedId())('the ops actions, on %p', id => {
         }),
     });
     const registry = actionsRegistryServiceMock({ logger });
+    const { auditor, audit } = recordingAuditor();
     registerOpsActions(registry, {
       permissions,
+      auditor,
       incidents,
       health,
       entities: services.entities,
@@ -428,6 +460,7 @@ describe.each(databases.eachSupportedId())('the ops actions, on %p', id => {
       denied,
       asked,
       logger,
+      audit,
     };
   }
 
@@ -853,6 +886,134 @@ describe.each(databases.eachSupportedId())('the ops actions, on %p', id => {
     expect((await runs.list({ incidentId: incident.id })).totalCount).toBe(0);
     expect(target.requests).toEqual([]);
   });
+
+  it('audits every write as the caller, a refused or failed one as failed, and no read', async () => {
+    const { invoke, alert, incidents, agent, denied, audit } = await setup();
+    const incident = await alert('checkout-api');
+    const jane = { actor: 'user:default/jane', via: 'actions-registry' };
+    const write = { status: 'initiated', severityLevel: 'medium' } as const;
+
+    await invoke('list-incidents', {});
+    await invoke('get-incident', { incidentId: incident.id });
+    await invoke('list-runbooks', { entityRef: 'checkout-api' });
+    expect(audit).toEqual([]);
+
+    const { event: note } = await invoke('add-incident-note', {
+      incidentId: incident.id,
+      message: 'Deploy 1234 preceded the spike',
+    });
+    const { event: proposal } = await invoke('propose-resolution', {
+      incidentId: incident.id,
+      resolution: { cause: 'code-change', actions: [{ text: 'Roll back' }] },
+    });
+    const { run } = await invoke('dry-run-runbook', {
+      incidentId: incident.id,
+      runbookId: 'clear-checkout',
+    });
+    await agent.idle();
+    await invoke(
+      'add-incident-note',
+      { incidentId: incident.id, message: 'Checked by a bot' },
+      mockCredentials.service('external:assistant'),
+    );
+    expect(audit.splice(0)).toEqual([
+      {
+        ...write,
+        eventId: 'add-incident-note',
+        meta: { ...jane, incidentId: incident.id },
+      },
+      {
+        eventId: 'add-incident-note',
+        status: 'succeeded',
+        meta: { timelineEventId: note.id },
+      },
+      {
+        ...write,
+        eventId: 'propose-resolution',
+        meta: { ...jane, incidentId: incident.id },
+      },
+      {
+        eventId: 'propose-resolution',
+        status: 'succeeded',
+        meta: { timelineEventId: proposal.id },
+      },
+      {
+        ...write,
+        eventId: 'dry-run-runbook',
+        meta: { ...jane, incidentId: incident.id, runbookId: 'clear-checkout' },
+      },
+      {
+        eventId: 'dry-run-runbook',
+        status: 'succeeded',
+        meta: { runId: run.id },
+      },
+      {
+        ...write,
+        eventId: 'add-incident-note',
+        meta: {
+          actor: 'service:external:assistant',
+          via: 'actions-registry',
+          incidentId: incident.id,
+        },
+      },
+      expect.objectContaining({ status: 'succeeded' }),
+    ]);
+
+    // Refused by the permission policy.
+    denied.add('ops.incident.update');
+    await expect(
+      invoke('add-incident-note', { incidentId: incident.id, message: 'x' }),
+    ).rejects.toThrow(NotAllowedError);
+    denied.clear();
+    // Failed on what it acts on.
+    await expect(
+      invoke('dry-run-runbook', {
+        incidentId: incident.id,
+        runbookId: 'no-such-runbook',
+      }),
+    ).rejects.toThrow(NotFoundError);
+    await incidents.resolve(incident.id, 'user:default/joe');
+    await expect(
+      invoke('propose-resolution', {
+        incidentId: incident.id,
+        resolution: { cause: 'data', actions: [{ text: 'restore backup' }] },
+      }),
+    ).rejects.toThrow(ConflictError);
+    expect(audit.filter(e => e.status !== 'initiated')).toEqual([
+      {
+        eventId: 'add-incident-note',
+        status: 'failed',
+        error: 'NotAllowedError',
+      },
+      { eventId: 'dry-run-runbook', status: 'failed', error: 'NotFoundError' },
+      {
+        eventId: 'propose-resolution',
+        status: 'failed',
+        error: 'ConflictError',
+      },
+    ]);
+    expect(audit.filter(e => e.status === 'initiated')).toEqual([
+      {
+        ...write,
+        eventId: 'add-incident-note',
+        meta: { ...jane, incidentId: incident.id },
+      },
+      {
+        ...write,
+        eventId: 'dry-run-runbook',
+        meta: {
+          ...jane,
+          incidentId: incident.id,
+          runbookId: 'no-such-runbook',
+        },
+      },
+      {
+        ...write,
+        eventId: 'propose-resolution',
+        meta: { ...jane, incidentId: incident.id },
+      },
+    ]);
+  });
 });
 
 // The same actions behind a backend's own actions registry, as the MCP
@@ -882,13 +1043,21 @@ describe('the ops actions behind the actions registry of a backend', () => {
           database: coreServices.database,
           logger: coreServices.logger,
           permissions: coreServices.permissions,
+          auditor: coreServices.auditor,
           actionsRegistry: actionsRegistryServiceRef,
         },
-        async init({ database, logger, permissions, actionsRegistry }) {
+        async init({
+          database,
+          logger,
+          permissions,
+          auditor,
+          actionsRegistry,
+        }) {
           const knex = await database.getClient();
           services = await wireServices({ knex, instance, dir, logger });
           registerOpsActions(actionsRegistry, {
             permissions,
+            auditor,
             incidents: services.incidents,
             health: services.health,
             entities: services.entities,
@@ -1076,3 +1245,179 @@ describe('the ops actions behind the actions registry of a backend', () => {
     });
   });
 });
+
+// The real plugin as a backend starts it, with the actions registry of
+// backend-defaults: the actions it registers, on its own services, over HTTP
+// with the caller's token, under the permission policy and audited.
+describe.each(databases.eachSupportedId())(
+  'the ops plugin behind the actions registry, on %p',
+  id => {
+    const jane = () => ({
+      Authorization: mockCredentials.user.header('user:default/jane'),
+    });
+    const mallory = () => ({
+      Authorization: mockCredentials.user.header('user:default/mallory'),
+    });
+    const invokePath = (name: string) =>
+      `/api/ops/.backstage/actions/v1/actions/ops:${name}/invoke`;
+
+    async function start() {
+      const knex = await databases.init(id as TestDatabaseId);
+      const { auditor, audit } = recordingAuditor();
+      // The policy: mallory may do nothing in ops, everyone else anything.
+      const permissions = mockServices.permissions.mock({
+        authorize: async (requests, { credentials }) =>
+          requests.map(() => ({
+            result:
+              (credentials.principal as { userEntityRef?: string })
+                .userEntityRef === 'user:default/mallory'
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+          })),
+      });
+      const { server } = await startTestBackend({
+        features: [
+          opsPlugin,
+          actionsRegistryServiceFactory,
+          catalogServiceMock.factory({ entities }),
+          mockServices.database.factory({ knex }),
+          mockServices.rootConfig.factory({
+            data: { backend: { actions: { pluginSources: ['ops'] } } },
+          }),
+          mockServices.httpAuth.factory({
+            defaultCredentials: mockCredentials.none(),
+          }),
+          permissions.factory,
+          auditor.factory,
+        ],
+      });
+      return { server, audit };
+    }
+
+    const invoke = (
+      server: Server,
+      name: string,
+      input: Record<string, unknown>,
+      caller = jane(),
+    ) => request(server).post(invokePath(name)).set(caller).send(input);
+
+    it('lists its actions, reads and adds a note as the caller, refuses a caller without permission, and audits the writes', async () => {
+      const { server, audit } = await start();
+
+      const list = await request(server)
+        .get('/api/ops/.backstage/actions/v1/actions')
+        .set(jane());
+      expect(list.status).toBe(200);
+      expect(list.body.actions.map((a: any) => a.id).sort()).toEqual(
+        OPS_ACTION_NAMES.map(name => `ops:${name}`).sort(),
+      );
+
+      // An alert comes in the way a sender delivers it.
+      const ingested = await request(server)
+        .post('/api/ops/ingest/signals')
+        .set({ Authorization: mockCredentials.service.header() })
+        .send({
+          signals: [
+            {
+              entityRef: 'component:default/checkout-api',
+              layer: 'product',
+              name: 'HighErrorRate',
+              status: 'firing',
+              severity: 'critical',
+            },
+          ],
+        });
+      expect(ingested.status).toBe(200);
+
+      let incident: any;
+      for (let i = 0; i < 100 && !incident; i++) {
+        const res = await invoke(server, 'list-incidents', {
+          entityRef: ['checkout-api'],
+          status: ['open'],
+        });
+        expect(res.status).toBe(200);
+        incident = res.body.output.items[0];
+        if (!incident) await new Promise(r => setTimeout(r, 50));
+      }
+      expect(incident).toMatchObject({
+        entityRef: 'component:default/checkout-api',
+        status: 'open',
+      });
+
+      const noted = await invoke(server, 'add-incident-note', {
+        incidentId: incident.id,
+        message: 'Deploy 1234 preceded the spike',
+      });
+      expect(noted.status).toBe(200);
+      expect(noted.body.output.event).toMatchObject({
+        incidentId: incident.id,
+        type: 'note',
+        actor: 'user:default/jane',
+        message: 'Deploy 1234 preceded the spike',
+      });
+
+      const details = await invoke(server, 'get-incident', {
+        incidentId: incident.id,
+      });
+      expect(details.status).toBe(200);
+      const notes = () =>
+        request(server)
+          .get(`/api/ops/incidents/${incident.id}`)
+          .set(jane())
+          .then(res => res.body.timeline.filter((e: any) => e.type === 'note'));
+      expect(
+        details.body.output.timeline.filter((e: any) => e.type === 'note'),
+      ).toEqual([noted.body.output.event]);
+
+      // A caller the policy refuses reads nothing and writes nothing.
+      for (const [name, input] of [
+        ['list-incidents', {}],
+        ['get-incident', { incidentId: incident.id }],
+        ['add-incident-note', { incidentId: incident.id, message: 'hi' }],
+      ] as const) {
+        const refused = await invoke(server, name, input, mallory());
+        expect(refused.status).toBe(403);
+        expect(refused.body.error.name).toBe('NotAllowedError');
+      }
+      const anonymous = await request(server)
+        .post(invokePath('add-incident-note'))
+        .send({ incidentId: incident.id, message: 'hi' });
+      expect(anonymous.status).toBe(401);
+      expect(await notes()).toEqual([noted.body.output.event]);
+
+      // Jane's note succeeded, mallory's failed; the reads are not audited.
+      expect(audit).toEqual([
+        {
+          eventId: 'add-incident-note',
+          status: 'initiated',
+          severityLevel: 'medium',
+          meta: {
+            actor: 'user:default/jane',
+            via: 'actions-registry',
+            incidentId: incident.id,
+          },
+        },
+        {
+          eventId: 'add-incident-note',
+          status: 'succeeded',
+          meta: { timelineEventId: noted.body.output.event.id },
+        },
+        {
+          eventId: 'add-incident-note',
+          status: 'initiated',
+          severityLevel: 'medium',
+          meta: {
+            actor: 'user:default/mallory',
+            via: 'actions-registry',
+            incidentId: incident.id,
+          },
+        },
+        {
+          eventId: 'add-incident-note',
+          status: 'failed',
+          error: 'NotAllowedError',
+        },
+      ]);
+    });
+  },
+);

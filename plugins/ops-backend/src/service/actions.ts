@@ -1,4 +1,5 @@
 import {
+  AuditorService,
   BackstageCredentials,
   LoggerService,
   PermissionsService,
@@ -13,11 +14,13 @@ import {
   InputError,
   NotAllowedError,
   NotFoundError,
+  toError,
 } from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
 } from '@backstage/plugin-permission-common';
+import { JsonObject } from '@backstage/types';
 import {
   CAUSE_CATEGORIES,
   DRAFT_STATUSES,
@@ -54,7 +57,7 @@ import { NewTimelineEvent } from '../incidents';
  * held to: every action gets the caller's credentials, authorizes the
  * permission its HTTP endpoint checks, and records the caller as the actor
  * wherever the endpoint does. The writes are the safe ones only: a note, a
- * proposed resolution a person may adopt, a dry run.
+ * proposed resolution a person may adopt, a dry run; each is an audit event.
  */
 
 /** The `zod` the registry hands to schema factories (its own copy, zod/v3). */
@@ -101,6 +104,8 @@ export interface RunbookDraftQueue {
 
 export interface OpsActionsOptions {
   permissions: PermissionsService;
+  /** Records every write, refused and failed ones included. */
+  auditor: AuditorService;
   incidents: IncidentActionsSource;
   health: { getEntityHealth(entityRef: string): Promise<EntityHealth> };
   /** Resolves full and short entity references against the catalog. */
@@ -274,7 +279,7 @@ export function registerOpsActions(
   registry: ActionsRegistryService,
   options: OpsActionsOptions,
 ): void {
-  const { permissions, incidents } = options;
+  const { permissions, auditor, incidents } = options;
 
   /**
    * Refuses the caller unless the permission allows; returns who acts.
@@ -298,6 +303,33 @@ export function registerOpsActions(
       throw new NotAllowedError(`Not allowed: ${permission.name}`);
     }
     return actor;
+  }
+
+  /**
+   * Runs a write as an audit event: initiated, then succeeded or failed (a
+   * refusal too). The registry hands an action no request, from which the
+   * auditor would take the actor, so the meta names who acted.
+   */
+  async function audited<T>(
+    action: string,
+    credentials: BackstageCredentials,
+    meta: JsonObject,
+    write: () => Promise<T>,
+    outcome: (result: T) => JsonObject,
+  ): Promise<T> {
+    const event = await auditor.createEvent({
+      eventId: action,
+      severityLevel: 'medium',
+      meta: { actor: actorOf(credentials), via: 'actions-registry', ...meta },
+    });
+    try {
+      const result = await write();
+      await event.success({ meta: outcome(result) });
+      return result;
+    } catch (error) {
+      await event.fail({ error: toError(error) });
+      throw error;
+    }
   }
 
   async function resolveEntity(reference: string): Promise<string> {
@@ -622,24 +654,35 @@ Use this to record a finding, a hypothesis or a link that helps the people worki
           .strict(),
       output: z => z.object({ event: timelineEventShape(z) }),
     },
-    action: async ({ input, credentials, logger }) => {
-      const actor = await authorize(
+    action: async ({ input, credentials, logger }) =>
+      audited(
         'add-incident-note',
-        opsIncidentUpdatePermission,
         credentials,
-        logger,
-      );
-      const event = await incidents.addNote(
-        input.incidentId,
-        actor,
-        input.message,
-      );
-      logger.info(
-        `Action add-incident-note by ${actor}: note on incident ${input.incidentId}`,
-        { action: 'add-incident-note', actor, incidentId: input.incidentId },
-      );
-      return { output: { event } };
-    },
+        { incidentId: input.incidentId },
+        async () => {
+          const actor = await authorize(
+            'add-incident-note',
+            opsIncidentUpdatePermission,
+            credentials,
+            logger,
+          );
+          const event = await incidents.addNote(
+            input.incidentId,
+            actor,
+            input.message,
+          );
+          logger.info(
+            `Action add-incident-note by ${actor}: note on incident ${input.incidentId}`,
+            {
+              action: 'add-incident-note',
+              actor,
+              incidentId: input.incidentId,
+            },
+          );
+          return { output: { event } };
+        },
+        ({ output }) => ({ timelineEventId: output.event.id }),
+      ),
   });
 
   registry.register({
@@ -670,38 +713,45 @@ Use this after reading the incident (get-incident) and the entity's runbooks (li
           ),
         }),
     },
-    action: async ({ input, credentials, logger }) => {
-      const actor = await authorize(
+    action: async ({ input, credentials, logger }) =>
+      audited(
         'propose-resolution',
-        opsIncidentUpdatePermission,
         credentials,
-        logger,
-      );
-      // The registry parsed the input with resolutionSchema already; parse
-      // again so that what is stored is ours whatever the caller's path.
-      const proposedResolution: ResolutionBody = resolutionSchema.parse(
-        input.resolution,
-      );
-      const { incident } = await incidents.details(input.incidentId);
-      if (incident.status === 'resolved') {
-        throw new ConflictError(
-          `Incident ${incident.id} is resolved already; a proposal can no longer be adopted`,
-        );
-      }
-      const event = await incidents.record(incident, {
-        type: 'note',
-        actor,
-        message: `Proposed resolution (not applied): ${describeResolution(
-          proposedResolution,
-        )}`,
-        data: { proposedResolution },
-      });
-      logger.info(
-        `Action propose-resolution by ${actor}: proposal on incident ${incident.id}`,
-        { action: 'propose-resolution', actor, incidentId: incident.id },
-      );
-      return { output: { event, incident } };
-    },
+        { incidentId: input.incidentId },
+        async () => {
+          const actor = await authorize(
+            'propose-resolution',
+            opsIncidentUpdatePermission,
+            credentials,
+            logger,
+          );
+          // The registry parsed the input with resolutionSchema already;
+          // parse again so that what is stored is ours whatever the path.
+          const proposedResolution: ResolutionBody = resolutionSchema.parse(
+            input.resolution,
+          );
+          const { incident } = await incidents.details(input.incidentId);
+          if (incident.status === 'resolved') {
+            throw new ConflictError(
+              `Incident ${incident.id} is resolved already; a proposal can no longer be adopted`,
+            );
+          }
+          const event = await incidents.record(incident, {
+            type: 'note',
+            actor,
+            message: `Proposed resolution (not applied): ${describeResolution(
+              proposedResolution,
+            )}`,
+            data: { proposedResolution },
+          });
+          logger.info(
+            `Action propose-resolution by ${actor}: proposal on incident ${incident.id}`,
+            { action: 'propose-resolution', actor, incidentId: incident.id },
+          );
+          return { output: { event, incident } };
+        },
+        ({ output }) => ({ timelineEventId: output.event.id }),
+      ),
   });
 
   registry.register({
@@ -724,29 +774,36 @@ Use this to check whether a runbook fits an incident before a person runs it for
           .strict(),
       output: z => z.object({ run: runShape(z) }),
     },
-    action: async ({ input, credentials, logger }) => {
-      const actor = await authorize(
+    action: async ({ input, credentials, logger }) =>
+      audited(
         'dry-run-runbook',
-        opsRunExecutePermission,
         credentials,
-        logger,
-      );
-      const run = await options.agent.startByHand(
-        input.incidentId,
-        input.runbookId,
-        { dryRun: true, requestedBy: actor },
-      );
-      logger.info(
-        `Action dry-run-runbook by ${actor}: dry run ${run.id} of ${input.runbookId} for incident ${input.incidentId}`,
-        {
-          action: 'dry-run-runbook',
-          actor,
-          incidentId: input.incidentId,
-          runId: run.id,
+        { incidentId: input.incidentId, runbookId: input.runbookId },
+        async () => {
+          const actor = await authorize(
+            'dry-run-runbook',
+            opsRunExecutePermission,
+            credentials,
+            logger,
+          );
+          const run = await options.agent.startByHand(
+            input.incidentId,
+            input.runbookId,
+            { dryRun: true, requestedBy: actor },
+          );
+          logger.info(
+            `Action dry-run-runbook by ${actor}: dry run ${run.id} of ${input.runbookId} for incident ${input.incidentId}`,
+            {
+              action: 'dry-run-runbook',
+              actor,
+              incidentId: input.incidentId,
+              runId: run.id,
+            },
+          );
+          return { output: { run } };
         },
-      );
-      return { output: { run } };
-    },
+        ({ output }) => ({ runId: output.run.id }),
+      ),
   });
 }
 
