@@ -56,6 +56,40 @@ describe.each(databases.eachSupportedId())(
       expect(timeline[0].data).toEqual({ tier: 'novel', layer: 'product' });
     });
 
+    it('touches the unresolved incidents of repeated failures in one go and says which they are', async () => {
+      const store = await createStore(databaseId);
+      const { incident } = await store.openOrUpdate({
+        ...opening,
+        at: new Date('2026-11-24T10:00:00Z'),
+      });
+      const other = await store.openOrUpdate({
+        ...opening,
+        fingerprint: 'Resolved',
+      });
+      await store.setStatus(other.incident.id, 'resolved', {
+        actor: 'user:default/alice',
+        message: 'Fixed',
+      });
+      const at = new Date('2026-11-24T10:07:00Z');
+      const touched = await store.touchUnresolved(
+        [
+          { entityRef: opening.entityRef, fingerprint: 'HighErrorRate' },
+          { entityRef: opening.entityRef, fingerprint: 'HighErrorRate' },
+          { entityRef: opening.entityRef, fingerprint: 'Resolved' },
+          { entityRef: opening.entityRef, fingerprint: 'Unknown' },
+        ],
+        at,
+      );
+      expect(touched).toEqual([
+        {
+          id: incident.id,
+          entityRef: opening.entityRef,
+          fingerprint: 'HighErrorRate',
+        },
+      ]);
+      expect((await store.get(incident.id))!.updatedAt).toBe(at.toISOString());
+    });
+
     it('opens exactly one incident when many openings race', async () => {
       const store = await createStore(databaseId);
       // SQLite serialises writers; PostgreSQL races them for real.

@@ -258,16 +258,12 @@ export class DatabaseIncidentStore implements IncidentStore {
     const found: Array<Pick<Incident, 'id' | 'entityRef' | 'fingerprint'>> = [];
     for (let i = 0; i < keys.length; i += 500) {
       const chunk = keys.slice(i, i + 500);
-      const rows = await this.db<IncidentRow>('ops_incidents')
+      // One statement marks them and says which they were.
+      const rows: Array<
+        Pick<IncidentRow, 'id' | 'entity_ref' | 'fingerprint'>
+      > = await this.db('ops_incidents')
         .whereIn('open_key', chunk)
-        .select('id', 'entity_ref', 'fingerprint');
-      if (rows.length === 0) continue;
-      await this.db('ops_incidents')
-        .whereIn(
-          'id',
-          rows.map(r => r.id),
-        )
-        .update({ updated_at: at });
+        .update({ updated_at: at }, ['id', 'entity_ref', 'fingerprint']);
       for (const r of rows) {
         found.push({
           id: r.id,
