@@ -719,13 +719,16 @@ export class AgentService implements IncidentListener {
     const until = run.runbook.verify?.until ?? 'resolved';
     const timeout =
       run.runbook.verify?.timeout ?? RUNBOOK_DEFAULTS.verifyTimeout;
+    const action =
+      until === 'resolved' ? 'incident:resolved' : 'health:healthy';
+    const input = { until, timeout, layer: incident.layer };
     const startedAt = new Date();
     const started = await this.options.runs.startStep(run.id, fencing, {
       stepId: 'verify',
       phase: 'verify',
       ordinal,
-      action: until === 'resolved' ? 'incident:resolved' : 'health:healthy',
-      input: { until, timeout, layer: incident.layer },
+      action,
+      input,
       idempotencyKey: `${run.id}:verify`,
       startedAt,
     });
@@ -744,14 +747,38 @@ export class AgentService implements IncidentListener {
     }
     const finishedAt = new Date();
     const durationMs = finishedAt.getTime() - startedAt.getTime();
+    const output = outcome ? { recovered: outcome } : undefined;
+    const error = outcome ? undefined : `not recovered within ${timeout}`;
     const ended = await this.options.runs.endStep(run.id, fencing, 'verify', {
       status: outcome ? 'succeeded' : 'failed',
-      output: outcome ? { recovered: outcome } : undefined,
-      error: outcome ? undefined : `not recovered within ${timeout}`,
+      output,
+      error,
       finishedAt,
       durationMs,
     });
     if (!ended) throw new RunPreempted('the run is no longer held');
+    // Verification is a step of the run like the others: the timeline
+    // records it the same way, before the run's end resolves or escalates.
+    await this.options.incidents.record(incident, {
+      type: 'action',
+      actor: run.agentRef,
+      message: `Verification (${action}) ${
+        error ? `failed: ${error}` : 'succeeded'
+      } in ${durationMs} ms`,
+      data: {
+        runId: run.id,
+        stepId: 'verify',
+        action,
+        phase: 'verify',
+        status: error ? 'failed' : 'succeeded',
+        durationMs,
+        input: truncateForTimeline(this.options.redact(input)),
+        ...(output
+          ? { output: truncateForTimeline(this.options.redact(output)) }
+          : {}),
+        ...(error ? { error } : {}),
+      },
+    });
     timing.verifyMs = durationMs;
     if (!outcome) {
       throw new RunFailure(
