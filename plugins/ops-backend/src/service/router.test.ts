@@ -1,4 +1,5 @@
 import {
+  createMockDirectory,
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -6,7 +7,9 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { Knex } from 'knex';
 import request from 'supertest';
+import { createTestDatabases } from '../database/__testUtils__/testDatabases';
 import { opsPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
@@ -45,10 +48,15 @@ const entities: Entity[] = [
   },
 ];
 
-async function start(options: { deny?: boolean } = {}) {
+async function start(
+  options: { deny?: boolean; runbookPaths?: string[]; database?: Knex } = {},
+) {
   const { server } = await startTestBackend({
     features: [
       opsPlugin,
+      ...(options.database
+        ? [mockServices.database.factory({ knex: options.database })]
+        : []),
       catalogServiceMock.factory({ entities }),
       mockServices.rootConfig.factory({
         data: {
@@ -59,6 +67,9 @@ async function start(options: { deny?: boolean } = {}) {
               ],
             },
           },
+          ...(options.runbookPaths
+            ? { ops: { runbooks: { paths: options.runbookPaths } } }
+            : {}),
         },
       }),
       mockServices.httpAuth.factory({
@@ -559,5 +570,93 @@ describe('health', () => {
     expect(health.layers[0].reason).toMatch(/HighErrorRate/);
     expect(health.layers[0].history.length).toBeGreaterThan(0);
     expect(health.greenButFailing).toBe(false);
+  });
+});
+
+// The problems are the registry's, in memory; the plugin around them runs on
+// every supported database all the same.
+const databases = createTestDatabases();
+
+describe.each(databases.eachSupportedId())('runbooks, on %p', databaseId => {
+  const dir = createMockDirectory();
+
+  const runbook = (id: string, lifecycle: string) =>
+    [
+      `id: ${id}`,
+      `title: Restart ${id}`,
+      'owner: group:default/storefront',
+      'version: 1',
+      `lifecycle: ${lifecycle}`,
+      'match:',
+      '  signals: [HighErrorRate]',
+      'remediation:',
+      '  - id: restart',
+      '    action: http:request',
+      '    input:',
+      '      method: POST',
+      '      url: http://search.local/restart',
+      '',
+    ].join('\n');
+
+  beforeEach(() => {
+    dir.setContent({
+      runbooks: {
+        'good.yaml': runbook('restart-search', 'active'),
+        'bad.yaml': runbook('restart-checkout', 'live'),
+        'broken.yaml': 'id: broken\ntitle: [unclosed\n',
+      },
+    });
+  });
+
+  it('lists the problems of invalid runbook files with file, line, column and message', async () => {
+    const server = await start({
+      runbookPaths: [dir.resolve('runbooks')],
+      database: await databases.init(databaseId),
+    });
+    const res = await request(server)
+      .get('/api/ops/runbooks/problems')
+      .set(user());
+    expect(res.status).toBe(200);
+    expect(res.body.problems).toHaveLength(2);
+    const bad = res.body.problems.find(
+      (p: any) => p.location === dir.resolve('runbooks/bad.yaml'),
+    );
+    expect(bad).toEqual({
+      location: dir.resolve('runbooks/bad.yaml'),
+      line: 5,
+      column: 12,
+      message:
+        'lifecycle must be one of draft, active, deprecated, retired, not "live"',
+      runbookId: 'restart-checkout',
+    });
+    const broken = res.body.problems.find(
+      (p: any) => p.location === dir.resolve('runbooks/broken.yaml'),
+    );
+    // The YAML parser places an unclosed sequence where the file ends.
+    expect(broken).toEqual({
+      location: dir.resolve('runbooks/broken.yaml'),
+      line: 3,
+      column: 1,
+      message: expect.stringMatching(/^invalid YAML: .*end with a \]/),
+    });
+    // The valid file loaded and has no problem.
+    expect(res.body.problems.map((p: any) => p.location)).not.toContain(
+      dir.resolve('runbooks/good.yaml'),
+    );
+  });
+
+  it('needs ops.runbook.read', async () => {
+    const server = await start({
+      deny: true,
+      runbookPaths: [dir.resolve('runbooks')],
+      database: await databases.init(databaseId),
+    });
+    const res = await request(server)
+      .get('/api/ops/runbooks/problems')
+      .set(user());
+    expect(res.status).toBe(403);
+    expect(res.body.problems).toBeUndefined();
+    const anonymous = await request(server).get('/api/ops/runbooks/problems');
+    expect(anonymous.status).toBe(401);
   });
 });
