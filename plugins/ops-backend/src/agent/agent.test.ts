@@ -1,4 +1,8 @@
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  BackendFeature,
+  createBackendModule,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -7,6 +11,10 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  createOpsAction,
+  opsActionsExtensionPoint,
+} from '@operable/backstage-plugin-ops-node';
 import {
   notificationService,
   NotificationSendOptions,
@@ -17,6 +25,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { z } from 'zod';
 import { createTestDatabases } from '../database/__testUtils__/testDatabases';
 import { opsPlugin } from '../plugin';
 
@@ -258,7 +267,9 @@ describe.each(databases.eachSupportedId())(
       rmSync(dir, { recursive: true, force: true });
     });
 
-    async function start(options: { deny?: boolean } = {}) {
+    async function start(
+      options: { deny?: boolean; features?: BackendFeature[] } = {},
+    ) {
       const { server } = await startTestBackend({
         features: [
           opsPlugin,
@@ -291,6 +302,7 @@ describe.each(databases.eachSupportedId())(
                 }),
               ]
             : []),
+          ...(options.features ?? []),
         ],
       });
       return server;
@@ -522,6 +534,135 @@ describe.each(databases.eachSupportedId())(
         .filter((e: any) => e.type === 'action' && e.data?.stepId)
         .map((e: any) => e.data.stepId);
       expect(stepsRecorded).toEqual(['health']);
+    });
+
+    it('runs an action a backend module added through the extension point', async () => {
+      const calls: Array<{
+        input: { cache: string; token: string };
+        idempotencyKey: string;
+        incidentId: string;
+        dryRun: boolean;
+      }> = [];
+      const flushCache = createOpsAction({
+        id: 'cache:flush',
+        description: 'Flushes a cache of the service.',
+        schema: {
+          input: z.object({ cache: z.string(), token: z.string() }),
+          output: z.object({ flushed: z.string(), token: z.string() }),
+        },
+        async handler(ctx) {
+          calls.push({
+            input: ctx.input,
+            idempotencyKey: ctx.idempotencyKey,
+            incidentId: ctx.incident.id,
+            dryRun: ctx.dryRun,
+          });
+          // Echoes the secret: what is recorded must not.
+          return { flushed: ctx.input.cache, token: ctx.input.token };
+        },
+      });
+      const cacheActions = createBackendModule({
+        pluginId: 'ops',
+        moduleId: 'cache-actions',
+        register(env) {
+          env.registerInit({
+            deps: { actions: opsActionsExtensionPoint },
+            async init({ actions }) {
+              actions.addActions(flushCache);
+            },
+          });
+        },
+      });
+      writeFileSync(
+        join(dir, 'flush.yaml'),
+        [
+          'id: flush-checkout',
+          'title: Flush the cache of checkout-api',
+          'owner: group:default/payments',
+          'version: 1',
+          'lifecycle: active',
+          'match:',
+          '  signals: [HighErrorRate]',
+          '  entity:',
+          '    ref: [component:default/checkout-api]',
+          'remediation:',
+          '  - id: flush',
+          '    action: cache:flush',
+          '    input:',
+          '      cache: ${{ incident.labels.service }}-sessions',
+          '      token: ${{ secrets.ADMIN_TOKEN }}',
+          'verify:',
+          '  until: resolved',
+          '  timeout: 20s',
+          '',
+        ].join('\n'),
+      );
+      const server = await start({ features: [cacheActions] });
+
+      const listed = await request(server).get('/api/ops/actions').set(user());
+      expect(
+        listed.body.actions.find((a: any) => a.id === 'cache:flush'),
+      ).toMatchObject({
+        description: 'Flushes a cache of the service.',
+        readOnly: false,
+        inputSchema: { properties: { cache: { type: 'string' } } },
+      });
+      // The runbook naming it loaded without a problem.
+      const problems = await request(server)
+        .get('/api/ops/runbooks/problems')
+        .set(user());
+      expect(problems.body.problems).toEqual([]);
+
+      await request(server)
+        .post('/api/ops/ingest/alertmanager')
+        .set(sender())
+        .send(alert('firing', instance))
+        .expect(200);
+      const incident = await incidentOf(server);
+      expect(incident.tier).toBe('routine');
+      await eventually('the action to run', async () =>
+        calls.length > 0 ? calls : undefined,
+      );
+      const [run] = await runsOf(server, incident.id);
+      expect(calls).toEqual([
+        {
+          input: {
+            cache: 'checkout-api-sessions',
+            token: 'sekret-admin-token',
+          },
+          idempotencyKey: `${run.id}:flush`,
+          incidentId: incident.id,
+          dryRun: false,
+        },
+      ]);
+
+      await request(server)
+        .post('/api/ops/ingest/alertmanager')
+        .set(sender())
+        .send(alert('resolved', instance))
+        .expect(200);
+      const done = await eventually('the run to succeed', async () => {
+        const res = await request(server)
+          .get(`/api/ops/runs/${run.id}`)
+          .set(user());
+        return res.body.run.status === 'succeeded' ? res.body : undefined;
+      });
+      expect(
+        done.steps.map((s: any) => [s.stepId, s.action, s.status]),
+      ).toEqual([
+        ['flush', 'cache:flush', 'succeeded'],
+        ['verify', 'incident:resolved', 'succeeded'],
+      ]);
+      expect(done.steps[0].output.flushed).toBe('checkout-api-sessions');
+      expect(JSON.stringify(done)).not.toContain('sekret-admin-token');
+      const details = await request(server)
+        .get(`/api/ops/incidents/${incident.id}`)
+        .set(user());
+      expect(
+        details.body.timeline.map((e: any) => e.message).join('\n'),
+      ).toMatch(/Remediation flush \(cache:flush\) succeeded/);
+      expect(JSON.stringify(details.body)).not.toContain('sekret-admin-token');
+      expect(target.requests).toEqual([]);
     });
 
     it('escalates a failed remediation as novel and pages the builder', async () => {
