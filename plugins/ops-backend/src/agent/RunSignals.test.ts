@@ -53,6 +53,7 @@ describe('RunSignals.samplesOf', () => {
       [
         [AGENT_SIGNAL_NAMES.total, 1],
         [AGENT_SIGNAL_NAMES.errors, 0],
+        [AGENT_SIGNAL_NAMES.success, 1],
         [AGENT_SIGNAL_NAMES.verificationDuration, 2.5],
       ].map(([name, value]) => ({
         source: 'generic',
@@ -77,6 +78,7 @@ describe('RunSignals.samplesOf', () => {
     expect(samples.map(s => [s.name, s.value])).toEqual([
       [AGENT_SIGNAL_NAMES.total, 1],
       [AGENT_SIGNAL_NAMES.errors, 1],
+      [AGENT_SIGNAL_NAMES.success, 0],
     ]);
   });
 
@@ -315,10 +317,11 @@ describe.each(databases.eachSupportedId())(
         expect.arrayContaining([
           [AGENT_SIGNAL_NAMES.total, 1],
           [AGENT_SIGNAL_NAMES.errors, 0],
+          [AGENT_SIGNAL_NAMES.success, 1],
           [AGENT_SIGNAL_NAMES.verificationDuration, ended[0].verifyMs! / 1000],
         ]),
       );
-      expect(samples).toHaveLength(3);
+      expect(samples).toHaveLength(4);
       expect(samples[0].labels).toEqual({
         runbook: 'fix-it',
         entity: CHECKOUT,

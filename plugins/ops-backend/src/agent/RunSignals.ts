@@ -7,6 +7,12 @@ export const AGENT_SIGNAL_NAMES = {
   total: 'ops.agent.runs:total',
   /** 1 per real run that failed, 0 per one that succeeded. */
   errors: 'ops.agent.runs:errors',
+  /**
+   * 1 per real run that succeeded, 0 per one that failed: its mean is the
+   * success rate, which drifts against the agent's own baseline (down is
+   * bad), beside the error ratio's fixed thresholds.
+   */
+  success: 'ops.agent.run.success',
   /** Seconds the run's verification took, when it got that far; up is bad. */
   verificationDuration: 'ops.agent.verification.duration',
 } as const;
@@ -21,7 +27,8 @@ export interface SignalSink {
  * that ends becomes metric samples on the agent's own entity, committed
  * through the normal ingestion path, so that the AI-system layer judges the
  * agent by its error ratio (`ops.agent.runs:errors` / `ops.agent.runs:total`)
- * and by the drift of its verification time against its own baseline. Pass
+ * and by the drift of its success rate and verification time against its
+ * own baseline. Pass
  * `onRunEnded` to the agent service.
  */
 export class RunSignals {
@@ -52,6 +59,7 @@ export class RunSignals {
     const samples = [
       sample(AGENT_SIGNAL_NAMES.total, 1),
       sample(AGENT_SIGNAL_NAMES.errors, outcome === 'failed' ? 1 : 0),
+      sample(AGENT_SIGNAL_NAMES.success, outcome === 'failed' ? 0 : 1),
     ];
     if (verifyMs !== undefined && Number.isFinite(verifyMs) && verifyMs >= 0) {
       samples.push(

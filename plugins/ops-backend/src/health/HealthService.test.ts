@@ -8,6 +8,7 @@ import { migrationsDir } from '../database/migrations';
 import { createTestDatabases } from '../database/__testUtils__/testDatabases';
 import { CatalogEntityIndex } from '../entities';
 import { IncidentService } from '../incidents';
+import { AGENT_SIGNAL_NAMES } from '../agent';
 import { HealthService } from './HealthService';
 import { SloSource } from './SloSource';
 
@@ -125,7 +126,14 @@ describe.each(databases.eachSupportedId())(
         (await health.getEntityHealth(entityRef, T0)).layers.find(
           l => l.layer === 'ai-system',
         )!;
-      return { health, operations, incidentsOf, aiLayer, incidentStore };
+      return {
+        health,
+        operations,
+        incidentsOf,
+        aiLayer,
+        incidentStore,
+        signals,
+      };
     }
 
     it('pages the agent owner, not the builders, when only the agent fails', async () => {
@@ -155,6 +163,53 @@ describe.each(databases.eachSupportedId())(
         owners: ['group:default/agents'],
       });
       expect(owned.items.map(i => i.id)).toEqual([agentIncident.id]);
+    });
+
+    it("judges the agent's success rate against its own baseline, and pages the agent's owner", async () => {
+      const { health, incidentsOf, aiLayer, signals, incidentStore } =
+        await setup(databaseId);
+      // Two days of one successful run an hour, then an hour of ten runs,
+      // three of them failed: the samples RunSignals sends for each run.
+      const runs: Array<{ at: Date; succeeded: boolean }> = [];
+      for (let hour = 48; hour >= 1; hour--) {
+        runs.push({ at: minutes(-hour * 60 - 30), succeeded: true });
+      }
+      for (let i = 0; i < 10; i++) {
+        runs.push({ at: minutes(-5 * i - 1), succeeded: i >= 3 });
+      }
+      await signals.commit(
+        runs.flatMap(({ at, succeeded }, i) =>
+          (
+            [
+              [AGENT_SIGNAL_NAMES.total, 1],
+              [AGENT_SIGNAL_NAMES.errors, succeeded ? 0 : 1],
+              [AGENT_SIGNAL_NAMES.success, succeeded ? 1 : 0],
+            ] as const
+          ).map(([name, value]) => ({
+            source: 'generic' as const,
+            layer: 'ai-system' as const,
+            name,
+            value,
+            labels: { runbook: 'fix-it', entity: CHECKOUT },
+            entityRef: AGENT,
+            fingerprint: `${name}|run-${i}`,
+            observedAt: at.toISOString(),
+            receivedAt: at,
+          })),
+        ),
+      );
+      await health.evaluate(AGENT, T0);
+      const layer = await aiLayer(AGENT);
+      expect(layer.state).toBe('failing');
+      expect(layer.reason).toContain(
+        `${AGENT_SIGNAL_NAMES.success} down 30%: 1h mean 0.7 vs 7d median 1`,
+      );
+      const [incident] = await incidentsOf(AGENT);
+      expect(incident).toMatchObject({ layer: 'ai-system', status: 'open' });
+      const owned = await incidentStore.list({
+        owners: ['group:default/agents'],
+      });
+      expect(owned.items.map(i => i.id)).toEqual([incident.id]);
     });
 
     it("opens the builders' incident when the entity's own sources go bad, though the layer was failing already, and resolves it when they recover", async () => {
