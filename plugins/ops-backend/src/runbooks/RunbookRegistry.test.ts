@@ -16,7 +16,11 @@ import {
   runbookSchema,
   StoredRunbookVersion,
 } from '@operable/backstage-plugin-ops-common';
+import { UrlReaders } from '@backstage/backend-defaults/urlReader';
+import { ConfigReader } from '@backstage/config';
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
 import { EntityIndex, IndexedEntity, indexEntity } from '../entities';
 import { RunbookMatchFacts } from './matching';
@@ -437,6 +441,61 @@ describe('RunbookRegistry', () => {
         true,
       ]);
       expect(runbooks.all()).toHaveLength(3);
+    });
+
+    it("reads a url: file through Backstage's own UrlReader, sending its ETag and following its changes", async () => {
+      // A plain HTTP host allowed in backend.reading.allow: Backstage's
+      // FetchUrlReader serves it (a url: folder needs an integration with
+      // trees, such as GitHub's).
+      let body = runbookYaml('remote', { version: '1' });
+      const seen: Array<string | undefined> = [];
+      const server = createServer((req, res) => {
+        const etag = `"${createHash('sha1').update(body).digest('hex')}"`;
+        seen.push(req.headers['if-none-match']);
+        if (req.url !== '/ops/checkout.yaml') {
+          res.writeHead(404).end();
+        } else if (req.headers['if-none-match'] === etag) {
+          res.writeHead(304, { ETag: etag }).end();
+        } else {
+          res.writeHead(200, { ETag: etag, 'Content-Type': 'text/yaml' });
+          res.end(body);
+        }
+      });
+      await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+      try {
+        const { port } = server.address() as AddressInfo;
+        const url = `http://127.0.0.1:${port}/ops/checkout.yaml`;
+        const urlReader = UrlReaders.default({
+          logger: mockServices.logger.mock(),
+          config: new ConfigReader({
+            backend: { reading: { allow: [{ host: `127.0.0.1:${port}` }] } },
+          }),
+        });
+        index = new EntityIndex([entity('one', { runbooks: `url:${url}` })]);
+        const runbooks = new RunbookRegistry({
+          paths: [],
+          urlReader,
+          entities: { get: async () => index },
+          logger: mockServices.logger.mock(),
+          workingDirectory: dir.path,
+        });
+        await runbooks.refresh();
+        expect(
+          runbooks.forEntity('one').map(r => [r.runbook.id, r.source]),
+        ).toEqual([['remote', url]]);
+        // Unchanged: the ETag goes along, and the answer is a 304.
+        await runbooks.refresh();
+        expect(seen).toHaveLength(2);
+        expect(seen[1]).toMatch(/^"[0-9a-f]{40}"$/);
+        expect(runbooks.get('remote')?.runbook.version).toBe('1');
+        // Changed: the new version serves.
+        body = runbookYaml('remote', { version: '2' });
+        await runbooks.refresh();
+        expect(runbooks.get('remote')?.runbook.version).toBe('2');
+        expect(runbooks.problems()).toEqual([]);
+      } finally {
+        server.close();
+      }
     });
 
     it('resolves dir: and file: against an entity read from a URL', async () => {
