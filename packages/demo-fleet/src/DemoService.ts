@@ -3,6 +3,7 @@ import https from 'node:https';
 import { entityRefOf, METRIC_NAMES } from './conventions';
 import type { ServiceDefinition } from './definitions';
 import {
+  ActiveFault,
   FAULTS,
   Fault,
   FaultState,
@@ -236,6 +237,14 @@ export class DemoService {
     return this.baseUrl;
   }
 
+  /**
+   * Injects a fault, or renews it when active: what `POST /admin/faults`
+   * does, for a scenario running in the same process.
+   */
+  injectFault(fault: Fault, durationSeconds?: number): ActiveFault {
+    return this.faults.inject(fault, durationSeconds);
+  }
+
   /** Pushes the signals now (no-op without a push target). */
   async pushNow(): Promise<void> {
     await this.pusher?.pushNow();
@@ -316,7 +325,7 @@ export class DemoService {
         if (method === 'GET') {
           this.sendJson(res, 200, { faults: this.faults.list() });
         } else if (method === 'POST') {
-          await this.injectFault(req, res);
+          await this.handleInjectFault(req, res);
         } else {
           this.clearFaults(req, res);
         }
@@ -446,7 +455,7 @@ export class DemoService {
     res.end(this.registry.render());
   }
 
-  private async injectFault(
+  private async handleInjectFault(
     req: http.IncomingMessage,
     res: http.ServerResponse,
   ): Promise<void> {
@@ -475,7 +484,7 @@ export class DemoService {
         `"durationSeconds" must be a number above 0 and at most ${MAX_FAULT_DURATION_SECONDS}`,
       );
     }
-    const injected = this.faults.inject(fault, durationSeconds);
+    const injected = this.injectFault(fault, durationSeconds);
     this.sendJson(res, 201, { ...injected, faults: this.faults.list() });
   }
 

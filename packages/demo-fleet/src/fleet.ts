@@ -1,5 +1,9 @@
+import http from 'node:http';
+import https from 'node:https';
 import { SERVICE_DEFINITIONS } from './definitions';
 import { DEFAULT_FAULT_TUNING, DemoService, FaultTuning } from './DemoService';
+import { httpRequest } from './httpClient';
+import { RunningScenario, ScenarioStep, startScenario } from './scenario';
 
 export const DEFAULT_BASE_PORT = 7101;
 export const DEFAULT_PUSH_INTERVAL_SECONDS = 10;
@@ -28,6 +32,11 @@ export interface FleetOptions {
   trafficPerSecond?: number;
   /** How faults behave; see DEFAULT_FAULT_TUNING. */
   faultTuning?: Partial<FaultTuning>;
+  /**
+   * Faults to inject once the ops backend (opsUrl) first answers
+   * `GET /api/ops/health`, e.g. DEMO_SCENARIO; none by default.
+   */
+  scenario?: readonly ScenarioStep[];
   /** Where log lines go; console.log by default. */
   log?: (line: string) => void;
 }
@@ -43,7 +52,9 @@ export interface Fleet {
   services: FleetService[];
   /** Pushes every service's signals now and waits (no-op without opsUrl). */
   pushNow(): Promise<void>;
-  /** Stops the traffic, the pushers and the servers. */
+  /** Settles once the scenario's last fault is injected (at once without one). */
+  scenarioFinished: Promise<void>;
+  /** Stops the scenario, the traffic, the pushers and the servers. */
   stop(): Promise<void>;
 }
 
@@ -107,6 +118,22 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     );
   }
 
+  const scenario = options.scenario ?? [];
+  check(
+    scenario.length === 0 || options.opsUrl !== undefined,
+    'a scenario starts when the ops backend answers: it needs OPS_URL',
+  );
+  for (const step of scenario) {
+    check(
+      definitions.some(d => d.name === step.service),
+      `the scenario names ${step.service}, which is not one of the services started`,
+    );
+    check(
+      Number.isFinite(step.afterSeconds) && step.afterSeconds >= 0,
+      `a scenario step's afterSeconds must be 0 or more; got ${step.afterSeconds}`,
+    );
+  }
+
   const tuning = { ...DEFAULT_FAULT_TUNING, ...options.faultTuning };
   const services = definitions.map(
     (definition, index) =>
@@ -129,7 +156,16 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       }),
   );
 
+  // The health probe's own sockets, destroyed on stop.
+  const probeAgents = {
+    http: new http.Agent({ keepAlive: false }),
+    https: new https.Agent({ keepAlive: false }),
+  };
+  let running: RunningScenario | undefined;
   const stop = async () => {
+    probeAgents.http.destroy();
+    probeAgents.https.destroy();
+    await running?.stop();
     await Promise.all(services.map(s => s.stop()));
   };
   try {
@@ -137,6 +173,22 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   } catch (error) {
     await stop();
     throw error;
+  }
+  if (scenario.length > 0) {
+    const healthUrl = `${options.opsUrl!.replace(/\/+$/, '')}/api/ops/health`;
+    running = startScenario({
+      steps: scenario,
+      backendAnswers: async () =>
+        (
+          await httpRequest(healthUrl, {
+            agents: probeAgents,
+            timeoutMs: 2000,
+          })
+        ).status === 200,
+      inject: (name, fault) =>
+        services.find(s => s.name === name)!.injectFault(fault),
+      log,
+    });
   }
 
   return {
@@ -148,6 +200,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     pushNow: async () => {
       await Promise.all(services.map(s => s.pushNow()));
     },
+    scenarioFinished: running?.finished ?? Promise.resolve(),
     stop,
   };
 }

@@ -15,6 +15,7 @@ import {
   DEFAULT_TRAFFIC_PER_SECOND,
   startFleet,
 } from './fleet';
+import { SCENARIOS, ScenarioStep } from './scenario';
 
 export {
   startFleet,
@@ -28,6 +29,17 @@ export type { FaultTuning } from './DemoService';
 export { FAULTS, MAX_FAULT_DURATION_SECONDS } from './faults';
 export type { ActiveFault, Fault } from './faults';
 export { SERVICE_DEFINITIONS, SERVICE_NAMES } from './definitions';
+export {
+  BACKEND_POLL_INTERVAL_MS,
+  DEMO_SCENARIO,
+  SCENARIOS,
+  startScenario,
+} from './scenario';
+export type {
+  RunningScenario,
+  ScenarioOptions,
+  ScenarioStep,
+} from './scenario';
 export type { ServiceDefinition } from './definitions';
 export {
   SIGNAL_NAMES,
@@ -67,6 +79,21 @@ function sloNamesFromEnv(): Record<string, string> | undefined {
   return names;
 }
 
+/** `DEMO_FLEET_SCENARIO=demo`: the faults of the demo (see DEMO_SCENARIO). */
+function scenarioFromEnv(): readonly ScenarioStep[] | undefined {
+  const raw = process.env.DEMO_FLEET_SCENARIO?.trim();
+  if (!raw) return undefined;
+  const steps = Object.hasOwn(SCENARIOS, raw) ? SCENARIOS[raw] : undefined;
+  if (!steps) {
+    throw new Error(
+      `demo-fleet: DEMO_FLEET_SCENARIO must be one of ${Object.keys(
+        SCENARIOS,
+      ).join(', ')}; got "${raw}"`,
+    );
+  }
+  return steps;
+}
+
 function timestamped(line: string): void {
   process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 }
@@ -84,6 +111,7 @@ async function main(): Promise<void> {
       DEFAULT_TRAFFIC_PER_SECOND,
     ),
     sloNames: sloNamesFromEnv(),
+    scenario: scenarioFromEnv(),
     opsUrl,
     opsToken: process.env.OPS_TOKEN?.trim() || undefined,
     log: timestamped,
