@@ -376,6 +376,16 @@ describe('the ops agent with a real Prometheus and Alertmanager', () => {
       // No page, and none on the timeline.
       expect(await pagesOf(opened.id)).toEqual([]);
       expect(timeline.filter(e => e.type === 'page')).toEqual([]);
+      // Nor a notification in the notifications backend for the builders
+      // (payments, whose member the test signs in as).
+      const { notifications } = await api<{
+        notifications: Array<{ payload: Record<string, string> }>;
+      }>('/api/notifications/notifications?topic=ops');
+      expect(
+        notifications.filter(
+          n => n.payload.scope === `ops:incident:${opened.id}`,
+        ),
+      ).toEqual([]);
     }));
 
   it('pages the builder for a novel failure no runbook knows', () =>

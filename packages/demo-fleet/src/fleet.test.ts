@@ -34,6 +34,32 @@ async function call(
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
+/** A port that is free and has `count - 1` free ports after it, on 127.0.0.1. */
+async function consecutiveFreePorts(count: number): Promise<number> {
+  const listen = (port: number) =>
+    new Promise<http.Server | undefined>(resolve => {
+      const server = http.createServer();
+      server.once('error', () => resolve(undefined));
+      server.listen(port, '127.0.0.1', () => resolve(server));
+    });
+  const close = (server: http.Server) =>
+    new Promise<void>(r => server.close(() => r()));
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const first = await listen(0);
+    if (!first) continue;
+    const base = (first.address() as { port: number }).port;
+    const servers = [first];
+    for (let i = 1; i < count; i++) {
+      const next = await listen(base + i);
+      if (!next) break;
+      servers.push(next);
+    }
+    await Promise.all(servers.map(close));
+    if (servers.length === count) return base;
+  }
+  throw new Error(`found no ${count} free ports in a row`);
+}
+
 describe('the demo fleet', () => {
   let fleet: Fleet;
   const urlOf = (name: string) =>
@@ -346,10 +372,9 @@ describe('the demo fleet', () => {
 
 describe('startFleet', () => {
   it('starts consecutive ports from the base port and stops cleanly', async () => {
-    const blocker = http.createServer();
-    await new Promise<void>(r => blocker.listen(0, '127.0.0.1', r));
-    const { port } = blocker.address() as { port: number };
-    await new Promise<void>(r => blocker.close(() => r()));
+    // Two free ports in a row: other tests listen on ports of their own
+    // at the same time.
+    const port = await consecutiveFreePorts(2);
 
     const fleet = await startFleet({
       basePort: port,
