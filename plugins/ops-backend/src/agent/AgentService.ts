@@ -670,31 +670,17 @@ export class AgentService implements IncidentListener {
       durationMs,
     });
     if (!ended) throw new RunPreempted('the run is no longer held');
-    await this.options.incidents.record(incident, {
-      type: 'action',
-      actor: run.agentRef,
-      message: `${phase === 'diagnostics' ? 'Diagnostic' : 'Remediation'} ${
+    await this.recordStep(incident, run, {
+      label: `${phase === 'diagnostics' ? 'Diagnostic' : 'Remediation'} ${
         step.id
-      } (${step.action})${run.dryRun ? ' [dry run]' : ''} ${
-        error ? `failed: ${error}` : 'succeeded'
-      } in ${durationMs} ms`,
-      data: {
-        runId: run.id,
-        stepId: step.id,
-        action: step.action,
-        phase,
-        status: error ? 'failed' : 'succeeded',
-        durationMs,
-        // What the run page shows in full, here too: the timeline is the
-        // incident's whole record. Large outputs are cut.
-        input: truncateForTimeline(
-          this.options.redact(input ?? step.input ?? {}),
-        ),
-        ...(recordedOutput === undefined
-          ? {}
-          : { output: truncateForTimeline(recordedOutput) }),
-        ...(error ? { error } : {}),
-      },
+      } (${step.action})${run.dryRun ? ' [dry run]' : ''}`,
+      stepId: step.id,
+      action: step.action,
+      phase,
+      durationMs,
+      input: this.options.redact(input ?? step.input ?? {}),
+      output: recordedOutput,
+      error,
     });
     this.pushRun(run);
     if (error) {
@@ -708,6 +694,48 @@ export class AgentService implements IncidentListener {
    * stopped) or the layer is healthy again, within the timeout. Recorded
    * as a step of its own.
    */
+  /**
+   * A step's outcome on the incident timeline. What the run page shows in
+   * full, here too (input and output already redacted): the timeline is the
+   * incident's whole record. Large values are cut.
+   */
+  private async recordStep(
+    incident: Incident,
+    run: Run,
+    step: {
+      label: string;
+      stepId: string;
+      action: string;
+      phase: string;
+      durationMs: number;
+      input: unknown;
+      output: unknown;
+      error?: string;
+    },
+  ): Promise<void> {
+    const { label, error, output, ...rest } = step;
+    await this.options.incidents.record(incident, {
+      type: 'action',
+      actor: run.agentRef,
+      message: `${label} ${error ? `failed: ${error}` : 'succeeded'} in ${
+        step.durationMs
+      } ms`,
+      data: {
+        runId: run.id,
+        stepId: rest.stepId,
+        action: rest.action,
+        phase: rest.phase,
+        status: error ? 'failed' : 'succeeded',
+        durationMs: rest.durationMs,
+        input: truncateForTimeline(rest.input),
+        ...(output === undefined
+          ? {}
+          : { output: truncateForTimeline(output) }),
+        ...(error ? { error } : {}),
+      },
+    });
+  }
+
   private async verify(
     claim: RunClaim,
     incident: Incident,
@@ -759,25 +787,15 @@ export class AgentService implements IncidentListener {
     if (!ended) throw new RunPreempted('the run is no longer held');
     // Verification is a step of the run like the others: the timeline
     // records it the same way, before the run's end resolves or escalates.
-    await this.options.incidents.record(incident, {
-      type: 'action',
-      actor: run.agentRef,
-      message: `Verification (${action}) ${
-        error ? `failed: ${error}` : 'succeeded'
-      } in ${durationMs} ms`,
-      data: {
-        runId: run.id,
-        stepId: 'verify',
-        action,
-        phase: 'verify',
-        status: error ? 'failed' : 'succeeded',
-        durationMs,
-        input: truncateForTimeline(this.options.redact(input)),
-        ...(output
-          ? { output: truncateForTimeline(this.options.redact(output)) }
-          : {}),
-        ...(error ? { error } : {}),
-      },
+    await this.recordStep(incident, run, {
+      label: `Verification (${action})`,
+      stepId: 'verify',
+      action,
+      phase: 'verify',
+      durationMs,
+      input: this.options.redact(input),
+      output: output ? this.options.redact(output) : undefined,
+      error,
     });
     timing.verifyMs = durationMs;
     if (!outcome) {
