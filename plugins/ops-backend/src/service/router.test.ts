@@ -8,6 +8,9 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
+import { Agent, request as httpRequest, Server } from 'node:http';
+import { AddressInfo, connect } from 'node:net';
+import { deflateSync, gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { createTestDatabases } from '../database/__testUtils__/testDatabases';
 import { opsPlugin } from '../plugin';
@@ -85,6 +88,52 @@ async function start(
 
 const user = () => ({ Authorization: mockCredentials.user.header() });
 const sender = () => ({ Authorization: mockCredentials.service.header() });
+
+/** Posts raw bytes, as a sender does: supertest would re-encode a Buffer as JSON. */
+function rawPost(
+  server: Server,
+  path: string,
+  headers: Record<string, string>,
+  body: Buffer | string,
+  agent?: Agent,
+) {
+  const { port } = server.address() as AddressInfo;
+  return new Promise<{ status: number; json: any; reused: boolean }>(
+    (resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          method: 'POST',
+          agent,
+          headers: {
+            ...sender(),
+            'Content-Type': 'application/json',
+            'Content-Length': Buffer.byteLength(body),
+            ...headers,
+          },
+        },
+        res => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', d => {
+            text += d;
+          });
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode!,
+              json: JSON.parse(text),
+              reused: req.reusedSocket,
+            }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    },
+  );
+}
 
 async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
   for (let i = 0; i < 100; i++) {
@@ -218,6 +267,99 @@ describe('ingestion', () => {
       .send(JSON.stringify({ signals: [], pad: 'x'.repeat(600 * 1024) }));
     expect(res.status).toBe(413);
     expect(res.body.error.message).toMatch(/512 KB/);
+  });
+
+  it('takes gzip and deflate bodies, and names an encoding it cannot read', async () => {
+    const server = await start();
+    const path = '/api/ops/ingest/alertmanager';
+    const json = JSON.stringify(alertmanagerBody('firing'));
+    for (const [encoding, bytes] of [
+      ['gzip', gzipSync(json)],
+      ['deflate', deflateSync(json)],
+    ] as const) {
+      const res = await rawPost(
+        server,
+        path,
+        { 'Content-Encoding': encoding },
+        bytes,
+      );
+      expect([res.status, res.json]).toEqual([
+        200,
+        { accepted: 1, rejected: [], unrouted: 0 },
+      ]);
+    }
+    const unknown = await rawPost(
+      server,
+      path,
+      { 'Content-Encoding': 'compress' },
+      json,
+    );
+    expect(unknown.status).toBe(415);
+    expect(unknown.json.error.message).toMatch(/compress is not supported/);
+    const broken = await rawPost(
+      server,
+      path,
+      { 'Content-Encoding': 'gzip' },
+      'not gzip at all',
+    );
+    expect(broken.status).toBe(400);
+    expect(broken.json.error.message).toMatch(/could not be read/);
+  });
+
+  it('keeps a kept-alive connection usable after a 413 or a sender hanging up mid-body', async () => {
+    const server = await start();
+    const { port } = server.address() as AddressInfo;
+    // A sender that announces more than it sends and hangs up.
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write(
+          'POST /api/ops/ingest/signals HTTP/1.1\r\nHost: x\r\n' +
+            `Authorization: ${sender().Authorization}\r\n` +
+            'Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"sig',
+          () => {
+            socket.destroy();
+            resolve();
+          },
+        );
+      });
+      socket.on('error', reject);
+    });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const path = '/api/ops/ingest/signals';
+    try {
+      const big = await rawPost(
+        server,
+        path,
+        {},
+        JSON.stringify({ signals: [], pad: 'x'.repeat(600 * 1024) }),
+        agent,
+      );
+      expect(big.status).toBe(413);
+      expect(big.json.error.message).toMatch(/512 KB/);
+      const next = await rawPost(
+        server,
+        path,
+        {},
+        JSON.stringify({
+          signals: [
+            {
+              entityRef: 'component:default/checkout-api',
+              layer: 'outcome',
+              name: 'checkout_conversion_rate',
+              value: 0.031,
+            },
+          ],
+        }),
+        agent,
+      );
+      expect(next).toEqual({
+        status: 200,
+        json: { accepted: 1, rejected: [], unrouted: 0 },
+        reused: true,
+      });
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('keeps the valid items of a batch and names each invalid one', async () => {

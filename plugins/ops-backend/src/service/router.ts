@@ -51,6 +51,7 @@ import {
   SignalStore,
 } from '../ingest';
 import { resolveOwnership } from '../ownership';
+import { readBody, sendJson } from './ingestBody';
 
 /** Reads the three-layer health of an entity. */
 export interface HealthReader {
@@ -193,8 +194,7 @@ function parseOrThrow<T>(
   return result.data;
 }
 
-function parseJson(raw: unknown): unknown {
-  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : '';
+function parseJson(text: string): unknown {
   if (text.trim() === '')
     throw new InputError('The body is empty; expected JSON');
   try {
@@ -220,7 +220,6 @@ export async function createRouter(
   const { httpAuth, permissions, catalog, config, incidents, health } = options;
   const router = Router();
   const jsonBody = express.json({ limit: '64kb' });
-  const rawBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
 
   async function authorize(
     req: express.Request,
@@ -247,10 +246,11 @@ export async function createRouter(
     parse: (body: unknown, now: Date) => ParsedBody,
   ) {
     await httpAuth.credentials(req, { allow: ['service', 'user'] });
+    const text = await readBody(req, MAX_BODY_BYTES);
     const now = new Date();
     let parsed: ParsedBody;
     try {
-      parsed = parse(parseJson(req.body), now);
+      parsed = parse(parseJson(text), now);
     } catch (e) {
       if (e instanceof BodyShapeError) throw new InputError(e.message);
       throw e;
@@ -262,32 +262,33 @@ export async function createRouter(
     );
     let status = 200;
     if (result.rejected.length > 0) status = result.accepted > 0 ? 207 : 400;
-    res.status(status).json(result);
+    sendJson(res, status, result);
   }
 
-  router.post('/ingest/alertmanager', rawBody, (req, res) =>
+  router.post('/ingest/alertmanager', (req, res) =>
     ingestWith(req, res, parseAlertmanager),
   );
-  router.post('/ingest/grafana', rawBody, (req, res) =>
+  router.post('/ingest/grafana', (req, res) =>
     ingestWith(req, res, parseGrafana),
   );
-  router.post('/ingest/signals', rawBody, (req, res) =>
+  router.post('/ingest/signals', (req, res) =>
     ingestWith(req, res, parseGenericSignals),
   );
 
   // PagerDuty Events API v2, answered the way PagerDuty answers, so that an
   // existing sender can point here unchanged.
-  router.post('/ingest/pagerduty', rawBody, async (req, res) => {
+  router.post('/ingest/pagerduty', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['service', 'user'] });
+    const text = await readBody(req, MAX_BODY_BYTES);
     const now = new Date();
     let parsed: ParsedBody;
     let event: unknown;
     try {
-      event = parseJson(req.body);
+      event = parseJson(text);
       parsed = parsePagerDuty(event, now);
     } catch (e) {
       if (e instanceof BodyShapeError || e instanceof InputError) {
-        res.status(400).json({
+        sendJson(res, 400, {
           status: 'invalid event',
           message: 'Event object is invalid',
           errors: [e.message],
@@ -298,7 +299,7 @@ export async function createRouter(
     }
     const [item] = parsed.signals;
     if (!item) {
-      res.status(400).json({
+      sendJson(res, 400, {
         status: 'invalid event',
         message: 'Event object is invalid',
         errors: parsed.rejected.map(r => r.reason),
@@ -317,7 +318,7 @@ export async function createRouter(
       signal.entityRef ??= await incidents.entityOfUnresolved(dedupKey);
     }
     await options.ingest.ingest([signal], [], now);
-    res.status(202).json({
+    sendJson(res, 202, {
       status: 'success',
       message: 'Event processed',
       dedup_key: dedupKey,
