@@ -443,7 +443,7 @@ export const opsPlugin = createBackendPlugin({
           initialDelay: { seconds: 30 },
           fn: async () => {
             await ingest.rerouteUnrouted();
-            await processor.drainAll();
+            await processor.sweep();
             await health.sweep();
           },
         });

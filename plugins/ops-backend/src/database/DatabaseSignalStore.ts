@@ -97,22 +97,23 @@ function committedSignal(signal: SignalToCommit, id: string): Signal {
 
 type SignalRowToInsert = ReturnType<typeof toRow>;
 
-const POSTGRES_ARRAY_TYPES: Record<(typeof SIGNAL_COLUMNS)[number], string> = {
-  source: 'text[]',
-  layer: 'text[]',
-  name: 'text[]',
-  labels: 'text[]',
-  status: 'text[]',
-  value: 'float8[]',
-  fingerprint: 'text[]',
-  observed_at: 'timestamptz[]',
-  received_at: 'timestamptz[]',
-  summary: 'text[]',
-  severity: 'text[]',
-  entity_ref: 'text[]',
-  details: 'text[]',
-  claimed_at: 'timestamptz[]',
-  processed_at: 'timestamptz[]',
+/** The PostgreSQL type of each column, to read the rows of a JSON array. */
+const POSTGRES_TYPES: Record<(typeof SIGNAL_COLUMNS)[number], string> = {
+  source: 'text',
+  layer: 'text',
+  name: 'text',
+  labels: 'text',
+  status: 'text',
+  value: 'float8',
+  fingerprint: 'text',
+  observed_at: 'timestamptz',
+  received_at: 'timestamptz',
+  summary: 'text',
+  severity: 'text',
+  entity_ref: 'text',
+  details: 'text',
+  claimed_at: 'timestamptz',
+  processed_at: 'timestamptz',
 };
 
 function toSignal(row: SignalRow): Signal {
@@ -191,22 +192,25 @@ export class DatabaseSignalStore implements SignalStore {
   }
 
   /**
-   * One INSERT of one array per column, unnested into rows: the statement
-   * reads the same whatever the number of signals, and PostgreSQL parses
-   * 15 parameters instead of 15 per signal.
+   * One INSERT whose rows come in one JSON parameter: the statement reads
+   * the same whatever the number of signals, and the JSON is written by
+   * V8's JSON.stringify. An array per column, the other way to send many
+   * rows as few parameters, made the driver quote every element of every
+   * array in JavaScript, the largest cost of a batch.
    */
   private async insertPostgres(rows: SignalRowToInsert[]): Promise<string[]> {
     const { rows: returned } = await this.db.raw<{
       rows: Array<{ id: string }>;
     }>(
       `INSERT INTO ops_signals (${SIGNAL_COLUMNS.join(', ')})
-       SELECT * FROM UNNEST(${SIGNAL_COLUMNS.map(
-         column => `?::${POSTGRES_ARRAY_TYPES[column]}`,
+       SELECT ${SIGNAL_COLUMNS.join(', ')}
+       FROM json_to_recordset(?::json) AS r(${SIGNAL_COLUMNS.map(
+         column => `${column} ${POSTGRES_TYPES[column]}`,
        ).join(', ')})
        RETURNING id`,
-      SIGNAL_COLUMNS.map(column => rows.map(row => row[column])) as any[],
+      [JSON.stringify(rows)],
     );
-    // The sequence numbers the rows in the order of the arrays, but
+    // The sequence numbers the rows in the order of the array, but
     // RETURNING does not promise that order.
     return returned
       .map(r => Number(r.id))
@@ -316,9 +320,11 @@ export class DatabaseSignalStore implements SignalStore {
       );
       return;
     }
+    // The ids as one comma-separated string: the driver would quote each
+    // element of an array in JavaScript.
     await this.db.raw(
-      'UPDATE ops_signals SET processed_at = ? WHERE id = ANY(?::bigint[])',
-      [now, ids] as any[],
+      "UPDATE ops_signals SET processed_at = ? WHERE id = ANY(string_to_array(?, ',')::bigint[])",
+      [now, ids.join(',')],
     );
   }
 

@@ -35,7 +35,7 @@ export class IngestService {
       options.store,
       count => processor.canTake(count),
       committed => processor.take(committed),
-      () => processor.kick(),
+      () => processor.backlog(),
     );
   }
 
@@ -120,7 +120,7 @@ export class IngestService {
       if (items.length < limit) break;
     }
     if (routed > 0) {
-      this.options.processor.kick();
+      this.options.processor.backlog();
       this.options.push.publish({ type: 'unrouted' });
     }
     return routed;

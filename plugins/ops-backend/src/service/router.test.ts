@@ -802,3 +802,31 @@ describe.each(databases.eachSupportedId())('runbooks, on %p', databaseId => {
     expect(anonymous.status).toBe(401);
   });
 });
+
+describe.each(databases.eachSupportedId())(
+  'text as sent, on %p',
+  databaseId => {
+    it('keeps quotes, backslashes and other scripts, and stores a NUL as U+FFFD', async () => {
+      const server = await start({
+        database: await databases.init(databaseId),
+      });
+      const odd =
+        'a "quoted" \\ back\\slash, 日本語, emoji 🚨, tab\t, nul \u0000 end';
+      const body = alertmanagerBody('firing', 'legacy-billing');
+      (body.alerts[0].labels as Record<string, string>).note = odd;
+      body.alerts[0].annotations.summary = odd;
+      const res = await rawPost(
+        server,
+        '/api/ops/ingest/alertmanager',
+        {},
+        JSON.stringify(body),
+      );
+      expect(res.json).toEqual({ accepted: 1, rejected: [], unrouted: 1 });
+      const queue = await request(server).get('/api/ops/unrouted').set(user());
+      const [waiting] = queue.body.items;
+      const kept = odd.replace('\u0000', '\uFFFD');
+      expect(waiting.labels.note).toBe(kept);
+      expect(waiting.summary).toBe(kept);
+    });
+  },
+);
