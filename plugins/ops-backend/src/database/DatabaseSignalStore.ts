@@ -54,13 +54,19 @@ const SIGNAL_COLUMNS = [
 ] as const;
 const ROW_PLACEHOLDERS = `(${SIGNAL_COLUMNS.map(() => '?').join(', ')})`;
 
+/** What the details column holds: the source's details, links and hints. */
+function detailsOf(signal: SignalToCommit): Record<string, unknown> | null {
+  const details: Record<string, unknown> = { ...(signal.details ?? {}) };
+  if (signal.links?.length) details.links = signal.links;
+  if (signal.nameHints?.length) details.nameHints = signal.nameHints;
+  return Object.keys(details).length ? details : null;
+}
+
 function toRow(
   signal: SignalToCommit,
   claim: boolean,
 ): Record<(typeof SIGNAL_COLUMNS)[number], unknown> {
-  const details: Record<string, unknown> = { ...(signal.details ?? {}) };
-  if (signal.links?.length) details.links = signal.links;
-  if (signal.nameHints?.length) details.nameHints = signal.nameHints;
+  const details = detailsOf(signal);
   return {
     source: signal.source,
     layer: signal.layer,
@@ -74,7 +80,7 @@ function toRow(
     summary: signal.summary ?? null,
     severity: signal.severity ?? null,
     entity_ref: signal.entityRef ?? null,
-    details: Object.keys(details).length ? JSON.stringify(details) : null,
+    details: details && JSON.stringify(details),
     claimed_at: claim && signal.entityRef ? signal.receivedAt : null,
     processed_at: null,
   };
@@ -97,23 +103,27 @@ function committedSignal(signal: SignalToCommit, id: string): Signal {
 
 type SignalRowToInsert = ReturnType<typeof toRow>;
 
-/** The PostgreSQL type of each column, to read the rows of a JSON array. */
-const POSTGRES_TYPES: Record<(typeof SIGNAL_COLUMNS)[number], string> = {
-  source: 'text',
-  layer: 'text',
-  name: 'text',
-  labels: 'text',
-  status: 'text',
-  value: 'float8',
-  fingerprint: 'text',
-  observed_at: 'timestamptz',
-  received_at: 'timestamptz',
-  summary: 'text',
-  severity: 'text',
-  entity_ref: 'text',
-  details: 'text',
-  claimed_at: 'timestamptz',
-  processed_at: 'timestamptz',
+/**
+ * How PostgreSQL reads each column from a row sent as a JSON array (`r`, in
+ * the order of SIGNAL_COLUMNS). Labels and details travel as JSON, not as
+ * strings of JSON, and are stored as the text they were sent as.
+ */
+const POSTGRES_FROM_JSON: Record<(typeof SIGNAL_COLUMNS)[number], string> = {
+  source: 'r->>0',
+  layer: 'r->>1',
+  name: 'r->>2',
+  labels: '(r->3)::text',
+  status: 'r->>4',
+  value: '(r->>5)::float8',
+  fingerprint: 'r->>6',
+  observed_at: '(r->>7)::timestamptz',
+  received_at: '(r->>8)::timestamptz',
+  summary: 'r->>9',
+  severity: 'r->>10',
+  entity_ref: 'r->>11',
+  details: "NULLIF((r->12)::text, 'null')",
+  claimed_at: '(r->>13)::timestamptz',
+  processed_at: '(r->>14)::timestamptz',
 };
 
 function toSignal(row: SignalRow): Signal {
@@ -184,29 +194,56 @@ export class DatabaseSignalStore implements SignalStore {
     options: { claim?: boolean } = {},
   ): Promise<Signal[]> {
     if (signals.length === 0) return [];
-    const rows = signals.map(s => toRow(s, options.claim === true));
+    const claim = options.claim === true;
     const ids = this.isPostgres
-      ? await this.insertPostgres(rows)
-      : await this.insertSqlite(rows);
+      ? await this.insertPostgres(signals, claim)
+      : await this.insertSqlite(signals.map(s => toRow(s, claim)));
     return signals.map((signal, i) => committedSignal(signal, ids[i]));
   }
 
   /**
-   * One INSERT whose rows come in one JSON parameter: the statement reads
-   * the same whatever the number of signals, and the JSON is written by
-   * V8's JSON.stringify. An array per column, the other way to send many
-   * rows as few parameters, made the driver quote every element of every
-   * array in JavaScript, the largest cost of a batch.
+   * One INSERT whose rows come as one JSON parameter, an array per row: the
+   * statement reads the same whatever the number of signals, and the JSON is
+   * written by V8's JSON.stringify. An array per column, the other way to
+   * send many rows as few parameters, made the driver quote every element
+   * of every array in JavaScript, the largest cost of a batch.
    */
-  private async insertPostgres(rows: SignalRowToInsert[]): Promise<string[]> {
+  private async insertPostgres(
+    signals: SignalToCommit[],
+    claim: boolean,
+  ): Promise<string[]> {
+    // A request's signals share one receivedAt.
+    let lastReceived: Date | undefined;
+    let receivedIso = '';
+    const rows = signals.map(signal => {
+      if (signal.receivedAt !== lastReceived) {
+        lastReceived = signal.receivedAt;
+        receivedIso = lastReceived.toISOString();
+      }
+      return [
+        signal.source,
+        signal.layer,
+        signal.name,
+        signal.labels,
+        signal.status ?? null,
+        signal.value ?? null,
+        signal.fingerprint,
+        signal.observedAt,
+        receivedIso,
+        signal.summary ?? null,
+        signal.severity ?? null,
+        signal.entityRef ?? null,
+        detailsOf(signal),
+        claim && signal.entityRef ? receivedIso : null,
+        null,
+      ];
+    });
     const { rows: returned } = await this.db.raw<{
       rows: Array<{ id: string }>;
     }>(
       `INSERT INTO ops_signals (${SIGNAL_COLUMNS.join(', ')})
-       SELECT ${SIGNAL_COLUMNS.join(', ')}
-       FROM json_to_recordset(?::json) AS r(${SIGNAL_COLUMNS.map(
-         column => `${column} ${POSTGRES_TYPES[column]}`,
-       ).join(', ')})
+       SELECT ${SIGNAL_COLUMNS.map(c => POSTGRES_FROM_JSON[c]).join(', ')}
+       FROM json_array_elements(?::json) AS r
        RETURNING id`,
       [JSON.stringify(rows)],
     );
