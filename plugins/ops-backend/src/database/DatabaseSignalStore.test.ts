@@ -63,6 +63,22 @@ describe.each(databases.eachSupportedId())(
       expect(await store.get('not-a-number')).toBeUndefined();
     });
 
+    it('answers timestamps as a read gives them back, whatever form they came in', async () => {
+      const store = await createStore();
+      const returned = await store.commit([
+        alert({
+          fingerprint: 'offset',
+          observedAt: '2026-11-24T11:00:00+01:00',
+        }),
+        alert({ fingerprint: 'micro', observedAt: '2026-11-24T10:00:00.123Z' }),
+      ]);
+      expect(returned.map(s => s.observedAt)).toEqual([
+        '2026-11-24T10:00:00.000Z',
+        '2026-11-24T10:00:00.123Z',
+      ]);
+      expect(await store.claimUnprocessed(10)).toEqual(returned);
+    });
+
     it('commits large batches in one go', async () => {
       const store = await createStore();
       const batch = Array.from({ length: 1234 }, (_, i) =>

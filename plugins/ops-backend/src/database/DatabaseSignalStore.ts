@@ -86,13 +86,25 @@ function toRow(
   };
 }
 
+/**
+ * A timestamp as Date.toISOString writes it, which is what every parser
+ * gives, passes as it is; anything else is rewritten so.
+ */
+function isoOf(value: string): string {
+  return value.length === 24 &&
+    value.charCodeAt(10) === 84 && // T
+    value.charCodeAt(23) === 90 // Z
+    ? value
+    : toIso(value);
+}
+
 /** A signal as `toSignal` reads it back, without reading it back. */
 function committedSignal(signal: SignalToCommit, id: string): Signal {
   const { receivedAt, entityRef, links, nameHints, details, ...rest } = signal;
   return {
     ...rest,
     id,
-    observedAt: toIso(signal.observedAt),
+    observedAt: isoOf(signal.observedAt),
     receivedAt: receivedAt.toISOString(),
     ...(entityRef ? { entityRef } : {}),
     ...(links?.length ? { links } : {}),
