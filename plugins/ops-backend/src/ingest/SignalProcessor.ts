@@ -21,15 +21,17 @@ export class SignalProcessor {
   private draining?: Promise<number>;
   private again = false;
   private readonly queue: Signal[] = [];
-  // Until a drain finds nothing waiting in the database, new signals are
-  // committed unclaimed and join that backlog, so that they are processed
-  // after what arrived before them. True at start: a restart may find some.
-  // While it is false, a drain does not read the database at all: looking
-  // there for nothing cost PostgreSQL a scan past every signal claimed in
-  // memory, at every drain.
+  // Once the queue in memory overflowed, new signals are committed unclaimed
+  // and join the backlog in the database until a drain finds it empty, so
+  // that they are processed after what arrived before them. True at start:
+  // a restart may find some.
   private backlogInDatabase = true;
+  // Whether a drain whose queue in memory is empty should look in the
+  // database. Looking there for nothing at every drain cost PostgreSQL a
+  // scan past every signal claimed in memory, so only after being told.
+  private lookInDatabase = true;
   // Counts the times signals were said to wait in the database, so that a
-  // claim that found nothing does not clear a backlog announced meanwhile.
+  // claim that found nothing does not forget what was announced meanwhile.
   private backlogNotices = 0;
 
   constructor(
@@ -54,6 +56,7 @@ export class SignalProcessor {
     if (this.backlogInDatabase) return false;
     if (this.queue.length + count > (this.options.maxQueued ?? 5_000)) {
       this.backlogInDatabase = true;
+      this.lookInDatabase = true;
       return false;
     }
     return true;
@@ -70,10 +73,10 @@ export class SignalProcessor {
   /**
    * Says that signals wait in the database (committed unclaimed, routed by
    * hand or when their entity appeared), and asks for a drain that reads
-   * them.
+   * them once the queue in memory is empty.
    */
   backlog(): void {
-    this.backlogInDatabase = true;
+    this.lookInDatabase = true;
     this.backlogNotices++;
     this.kick();
   }
@@ -127,12 +130,13 @@ export class SignalProcessor {
     for (;;) {
       let batch = this.queue.splice(0, batchSize);
       if (batch.length === 0) {
-        if (!this.backlogInDatabase) return total;
+        if (!this.lookInDatabase) return total;
         const notices = this.backlogNotices;
         batch = await store.claimUnprocessed(batchSize);
         if (batch.length === 0) {
           // Announced while the claim ran: it may not have seen them.
           if (notices !== this.backlogNotices) continue;
+          this.lookInDatabase = false;
           this.backlogInDatabase = false;
           return total;
         }
