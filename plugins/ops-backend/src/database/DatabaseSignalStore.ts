@@ -49,8 +49,6 @@ const SIGNAL_COLUMNS = [
   'severity',
   'entity_ref',
   'details',
-  'claimed_at',
-  'processed_at',
 ] as const;
 const ROW_PLACEHOLDERS = `(${SIGNAL_COLUMNS.map(() => '?').join(', ')})`;
 
@@ -64,7 +62,6 @@ function detailsOf(signal: SignalToCommit): Record<string, unknown> | null {
 
 function toRow(
   signal: SignalToCommit,
-  claim: boolean,
 ): Record<(typeof SIGNAL_COLUMNS)[number], unknown> {
   const details = detailsOf(signal);
   return {
@@ -81,8 +78,6 @@ function toRow(
     severity: signal.severity ?? null,
     entity_ref: signal.entityRef ?? null,
     details: details && JSON.stringify(details),
-    claimed_at: claim && signal.entityRef ? signal.receivedAt : null,
-    processed_at: null,
   };
 }
 
@@ -113,8 +108,6 @@ function committedSignal(signal: SignalToCommit, id: string): Signal {
   };
 }
 
-type SignalRowToInsert = ReturnType<typeof toRow>;
-
 /**
  * How PostgreSQL reads each column from a row sent as a JSON array (`r`, in
  * the order of SIGNAL_COLUMNS). Labels and details travel as JSON, not as
@@ -134,8 +127,6 @@ const POSTGRES_FROM_JSON: Record<(typeof SIGNAL_COLUMNS)[number], string> = {
   severity: 'r->>10',
   entity_ref: 'r->>11',
   details: "NULLIF((r->12)::text, 'null')",
-  claimed_at: '(r->>13)::timestamptz',
-  processed_at: '(r->>14)::timestamptz',
 };
 
 function toSignal(row: SignalRow): Signal {
@@ -209,7 +200,7 @@ export class DatabaseSignalStore implements SignalStore {
     const claim = options.claim === true;
     const ids = this.isPostgres
       ? await this.insertPostgres(signals, claim)
-      : await this.insertSqlite(signals.map(s => toRow(s, claim)));
+      : await this.insertSqlite(signals, claim);
     return signals.map((signal, i) => committedSignal(signal, ids[i]));
   }
 
@@ -246,18 +237,22 @@ export class DatabaseSignalStore implements SignalStore {
         signal.severity ?? null,
         signal.entityRef ?? null,
         detailsOf(signal),
-        claim && signal.entityRef ? receivedIso : null,
-        null,
       ];
     });
+    // Routed signals join the queue, claimed by this replica if asked.
     const { rows: returned } = await this.db.raw<{
       rows: Array<{ id: string }>;
     }>(
-      `INSERT INTO ops_signals (${SIGNAL_COLUMNS.join(', ')})
-       SELECT ${SIGNAL_COLUMNS.map(c => POSTGRES_FROM_JSON[c]).join(', ')}
-       FROM json_array_elements(?::json) AS r
-       RETURNING id`,
-      [JSON.stringify(rows)],
+      `WITH stored AS (
+         INSERT INTO ops_signals (${SIGNAL_COLUMNS.join(', ')})
+         SELECT ${SIGNAL_COLUMNS.map(c => POSTGRES_FROM_JSON[c]).join(', ')}
+         FROM json_array_elements(?::json) AS r
+         RETURNING id, entity_ref),
+       queued AS (
+         INSERT INTO ops_signal_queue (signal_id, claimed_at)
+         SELECT id, ?::timestamptz FROM stored WHERE entity_ref IS NOT NULL)
+       SELECT id FROM stored`,
+      [JSON.stringify(rows), claim ? new Date() : null],
     );
     // The sequence numbers the rows in the order of the array, but
     // RETURNING does not promise that order.
@@ -273,30 +268,40 @@ export class DatabaseSignalStore implements SignalStore {
    * rows, as knex would for every request, took more time than SQLite took
    * to store the rows.
    */
-  private insertSqlite(rows: SignalRowToInsert[]): Promise<string[]> {
-    return this.inSqliteTransaction(
-      `INSERT INTO ops_signals (${SIGNAL_COLUMNS.join(
-        ', ',
-      )}) VALUES ${ROW_PLACEHOLDERS}`,
-      statement =>
-        rows.map(row =>
-          String(
-            statement.run(
-              SIGNAL_COLUMNS.map(column => sqliteValue(row[column])),
-            ).lastInsertRowid,
-          ),
-        ),
-    );
+  private insertSqlite(
+    signals: SignalToCommit[],
+    claim: boolean,
+  ): Promise<string[]> {
+    const claimedAt = claim ? Date.now() : null;
+    return this.inSqliteTransaction(prepare => {
+      const insert = prepare(
+        `INSERT INTO ops_signals (${SIGNAL_COLUMNS.join(
+          ', ',
+        )}) VALUES ${ROW_PLACEHOLDERS}`,
+      );
+      const queue = prepare(
+        'INSERT INTO ops_signal_queue (signal_id, claimed_at) VALUES (?, ?)',
+      );
+      return signals.map(signal => {
+        const row = toRow(signal);
+        const id = insert.run(
+          SIGNAL_COLUMNS.map(column => sqliteValue(row[column])),
+        ).lastInsertRowid;
+        if (signal.entityRef) {
+          queue.run([id, claimedAt]);
+        }
+        return String(id);
+      });
+    });
   }
 
   /**
-   * Runs `use` with `sql` prepared on the pool's SQLite connection, in one
-   * transaction. A statement is compiled once per connection; the
-   * connection is held for the whole, synchronous, transaction.
+   * Runs `use` in one transaction on the pool's SQLite connection, with
+   * statements prepared once per connection; the connection is held for
+   * the whole, synchronous, transaction.
    */
   private async inSqliteTransaction<T>(
-    sql: string,
-    use: (statement: SqliteStatement) => T,
+    use: (prepare: (sql: string) => SqliteStatement) => T,
   ): Promise<T> {
     const client = this.db.client;
     const connection: SqliteConnection = await client.acquireConnection();
@@ -306,13 +311,16 @@ export class DatabaseSignalStore implements SignalStore {
         prepared = new Map();
         this.sqliteStatements.set(connection, prepared);
       }
-      let statement = prepared.get(sql);
-      if (!statement) {
-        statement = connection.prepare(sql);
-        prepared.set(sql, statement);
-      }
-      const ready = statement;
-      return connection.transaction(() => use(ready))();
+      const statements = prepared;
+      const prepare = (sql: string) => {
+        let statement = statements.get(sql);
+        if (!statement) {
+          statement = connection.prepare(sql);
+          statements.set(sql, statement);
+        }
+        return statement;
+      };
+      return connection.transaction(() => use(prepare))();
     } finally {
       await client.releaseConnection(connection);
     }
@@ -324,33 +332,33 @@ export class DatabaseSignalStore implements SignalStore {
     if (this.isPostgres) {
       // SKIP LOCKED lets replicas claim disjoint batches without waiting.
       const { rows } = await this.db.raw(
-        `UPDATE ops_signals SET claimed_at = ?
-         WHERE id IN (
-           SELECT id FROM ops_signals
-           WHERE processed_at IS NULL AND entity_ref IS NOT NULL
-             AND (claimed_at IS NULL OR claimed_at < ?)
-           ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
-         RETURNING *`,
+        `WITH claimed AS (
+           UPDATE ops_signal_queue SET claimed_at = ?
+           WHERE signal_id IN (
+             SELECT signal_id FROM ops_signal_queue
+             WHERE claimed_at IS NULL OR claimed_at < ?
+             ORDER BY signal_id LIMIT ? FOR UPDATE SKIP LOCKED)
+           RETURNING signal_id)
+         SELECT s.* FROM ops_signals s JOIN claimed c ON s.id = c.signal_id
+         ORDER BY s.id`,
         [now, expired, limit],
       );
-      return (rows as SignalRow[])
-        .sort((a, b) => Number(a.id) - Number(b.id))
-        .map(toSignal);
+      return (rows as SignalRow[]).map(toSignal);
     }
     // SQLite has one writer at a time: select and mark in one transaction.
     return this.db.transaction(async tx => {
-      const rows = await tx<SignalRow>('ops_signals')
-        .whereNull('processed_at')
-        .whereNotNull('entity_ref')
+      const rows = await tx<SignalRow>('ops_signal_queue as q')
+        .join('ops_signals as s', 's.id', 'q.signal_id')
         .where(q =>
-          q.whereNull('claimed_at').orWhere('claimed_at', '<', expired),
+          q.whereNull('q.claimed_at').orWhere('q.claimed_at', '<', expired),
         )
-        .orderBy('id')
-        .limit(limit);
+        .orderBy('q.signal_id')
+        .limit(limit)
+        .select('s.*');
       if (rows.length === 0) return [];
-      await tx('ops_signals')
+      await tx('ops_signal_queue')
         .whereIn(
-          'id',
+          'signal_id',
           rows.map(r => r.id),
         )
         .update({ claimed_at: now });
@@ -359,21 +367,20 @@ export class DatabaseSignalStore implements SignalStore {
   }
 
   async markProcessed(ids: string[]): Promise<void> {
-    const now = new Date();
     if (!this.isPostgres) {
-      await this.inSqliteTransaction(
-        'UPDATE ops_signals SET processed_at = ? WHERE id = ?',
-        statement => {
-          for (const id of ids) statement.run([now.valueOf(), Number(id)]);
-        },
-      );
+      await this.inSqliteTransaction(prepare => {
+        const done = prepare(
+          'DELETE FROM ops_signal_queue WHERE signal_id = ?',
+        );
+        for (const id of ids) done.run([Number(id)]);
+      });
       return;
     }
     // The ids as one comma-separated string: the driver would quote each
     // element of an array in JavaScript.
     await this.db.raw(
-      "UPDATE ops_signals SET processed_at = ? WHERE id = ANY(string_to_array(?, ',')::bigint[])",
-      [now, ids.join(',')],
+      "DELETE FROM ops_signal_queue WHERE signal_id = ANY(string_to_array(?, ',')::bigint[])",
+      [ids.join(',')],
     );
   }
 
@@ -399,10 +406,18 @@ export class DatabaseSignalStore implements SignalStore {
   async route(ids: string[], entityRef: string): Promise<number> {
     const numeric = ids.filter(id => /^\d+$/.test(id));
     if (numeric.length === 0) return 0;
-    return this.db('ops_signals')
-      .whereIn('id', numeric)
-      .whereNull('entity_ref')
-      .update({ entity_ref: entityRef, claimed_at: null, processed_at: null });
+    return this.db.transaction(async tx => {
+      const routed: Array<{ id: string | number }> = await tx('ops_signals')
+        .whereIn('id', numeric)
+        .whereNull('entity_ref')
+        .update({ entity_ref: entityRef }, ['id']);
+      if (routed.length > 0) {
+        await tx('ops_signal_queue').insert(
+          routed.map(r => ({ signal_id: r.id, claimed_at: null })),
+        );
+      }
+      return routed.length;
+    });
   }
 
   async samples(
