@@ -88,6 +88,22 @@ describe.each(databases.eachSupportedId())(
         },
       ]);
       expect((await store.get(incident.id))!.updatedAt).toBe(at.toISOString());
+
+      // Within a second of that, still found, but not written again.
+      const again = await store.touchUnresolved(
+        [{ entityRef: opening.entityRef, fingerprint: 'HighErrorRate' }],
+        new Date(at.getTime() + 500),
+      );
+      expect(again.map(i => i.id)).toEqual([incident.id]);
+      expect((await store.get(incident.id))!.updatedAt).toBe(at.toISOString());
+      const later = new Date(at.getTime() + 1500);
+      await store.touchUnresolved(
+        [{ entityRef: opening.entityRef, fingerprint: 'HighErrorRate' }],
+        later,
+      );
+      expect((await store.get(incident.id))!.updatedAt).toBe(
+        later.toISOString(),
+      );
     });
 
     it('opens exactly one incident when many openings race', async () => {

@@ -256,20 +256,45 @@ export class DatabaseIncidentStore implements IncidentStore {
       ...new Set(failures.map(f => openKey(f.entityRef, f.fingerprint))),
     ];
     const found: Array<Pick<Incident, 'id' | 'entityRef' | 'fingerprint'>> = [];
-    for (let i = 0; i < keys.length; i += 500) {
-      const chunk = keys.slice(i, i + 500);
-      // One statement marks them and says which they were.
-      const rows: Array<
-        Pick<IncidentRow, 'id' | 'entity_ref' | 'fingerprint'>
-      > = await this.db('ops_incidents')
-        .whereIn('open_key', chunk)
-        .update({ updated_at: at }, ['id', 'entity_ref', 'fingerprint']);
+    const add = (
+      rows: Array<Pick<IncidentRow, 'id' | 'entity_ref' | 'fingerprint'>>,
+    ) => {
       for (const r of rows) {
         found.push({
           id: r.id,
           entityRef: r.entity_ref,
           fingerprint: r.fingerprint,
         });
+      }
+    };
+    // A second is precise enough for "updated", and an incident that fires
+    // without pause would otherwise be written again at every batch: on
+    // PostgreSQL each write is a new version of the row.
+    const staleBefore = new Date(at.getTime() - 1000);
+    for (let i = 0; i < keys.length; i += 500) {
+      const chunk = keys.slice(i, i + 500);
+      const touched: Array<
+        Pick<IncidentRow, 'id' | 'entity_ref' | 'fingerprint' | 'open_key'>
+      > = await this.db('ops_incidents')
+        .whereIn('open_key', chunk)
+        .where('updated_at', '<', staleBefore)
+        .update({ updated_at: at }, [
+          'id',
+          'entity_ref',
+          'fingerprint',
+          'open_key',
+        ]);
+      add(touched);
+      if (touched.length < chunk.length) {
+        const done = new Set(touched.map(r => r.open_key));
+        add(
+          await this.db<IncidentRow>('ops_incidents')
+            .whereIn(
+              'open_key',
+              chunk.filter(key => !done.has(key)),
+            )
+            .select('id', 'entity_ref', 'fingerprint'),
+        );
       }
     }
     return found;

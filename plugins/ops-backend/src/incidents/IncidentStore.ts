@@ -108,10 +108,11 @@ export interface IncidentStore {
     fingerprint: string,
   ): Promise<Incident | undefined>;
   /**
-   * Marks the unresolved incidents of these failures as updated now and
-   * says which they are; failures without one are left out. One round trip
-   * for a whole batch of repeated alerts, which need no more of their
-   * incident than this.
+   * Marks the unresolved incidents of these failures as updated now (those
+   * updated within the last second keep that time) and says which they
+   * are; failures without one are left out. One or two round trips for a
+   * whole batch of repeated alerts, which need no more of their incident
+   * than this.
    */
   touchUnresolved(
     failures: Array<{ entityRef: string; fingerprint: string }>,
