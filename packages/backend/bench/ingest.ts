@@ -5,7 +5,8 @@
  *
  * Env: OPERABLE_BENCH_POSTGRES (default postgresql://postgres@127.0.0.1:5432;
  * "off" skips PostgreSQL), BENCH_BATCHED_REQUESTS (default 1500),
- * BENCH_SINGLE_REQUESTS (default 10000), BENCH_CONCURRENCY (default 16),
+ * BENCH_SINGLE_REQUESTS (default 10000; also the number of empty requests
+ * and of GET /api/ops/health, Backstage's floor), BENCH_CONCURRENCY (default 16),
  * BENCH_INGEST_CPU_PROF (a folder: the backend writes a CPU profile there
  * when it stops).
  */
@@ -137,6 +138,8 @@ async function measure(
   pid: number,
   /** Resolves once the warm-up's signals are all routed. */
   routed: () => Promise<void> = async () => {},
+  /** An endpoint that needs no token and reads no body, if any. */
+  floorUrl?: string,
 ): Promise<Row[]> {
   const batchedBodies = Array.from({ length: 50 }, (_, i) =>
     alertmanagerBody(50, i),
@@ -182,6 +185,29 @@ async function measure(
       p50: percentile(r.latenciesMs, 50),
       p99: percentile(r.latenciesMs, 99),
       cpuPerRequestUs: ((cpuAfter - cpuBefore) * 1e6) / requests,
+      failures: r.failures,
+    });
+  }
+  if (floorUrl) {
+    // Backstage's own floor: an existing endpoint that needs no token and
+    // reads no body, GET /api/ops/health, answered {"status":"ok"}.
+    const cpuBefore = cpuSeconds(pid);
+    const r = await runLoad({
+      url: floorUrl,
+      headers: {},
+      requests: SINGLE,
+      concurrency: CONCURRENCY,
+    });
+    const cpuAfter = await cpuAfterSettling(pid);
+    rows.push({
+      target,
+      shape: 'GET, no token',
+      alertsPerRequest: 0,
+      alertsPerSecond: 0,
+      requestsPerSecond: r.requests / r.seconds,
+      p50: percentile(r.latenciesMs, 50),
+      p99: percentile(r.latenciesMs, 99),
+      cpuPerRequestUs: ((cpuAfter - cpuBefore) * 1e6) / SINGLE,
       failures: r.failures,
     });
   }
@@ -237,6 +263,7 @@ async function benchBackend(
           },
           120_000,
         ).then(() => {}),
+      `${backend.baseUrl}/api/ops/health`,
     );
   } finally {
     // Writing a CPU profile takes a while after the signal.

@@ -18,17 +18,21 @@ function post(
   url: URL,
   agent: Agent,
   headers: Record<string, string>,
-  body: string,
+  body: string | undefined,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
       {
-        method: 'POST',
+        method: body === undefined ? 'GET' : 'POST',
         agent,
         headers: {
-          'Content-Type': 'application/json',
-          'Content-Length': Buffer.byteLength(body),
+          ...(body === undefined
+            ? {}
+            : {
+                'Content-Type': 'application/json',
+                'Content-Length': Buffer.byteLength(body),
+              }),
           ...headers,
         },
       },
@@ -46,7 +50,8 @@ function post(
 export async function runLoad(options: {
   url: string;
   headers: Record<string, string>;
-  bodies: string[];
+  /** Posted in turn; without bodies, each request is a GET. */
+  bodies?: string[];
   requests: number;
   concurrency: number;
 }): Promise<LoadResult> {
@@ -68,7 +73,7 @@ export async function runLoad(options: {
         url,
         agent,
         options.headers,
-        options.bodies[i % options.bodies.length],
+        options.bodies?.[i % options.bodies.length],
       ).catch(() => 0);
       latenciesMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
       if (status !== 200) failures++;

@@ -127,6 +127,37 @@ describe.each(databases.eachSupportedId())(
       expect(processor.canTake(1)).toBe(true);
     });
 
+    it('lets new signals through memory again once a claim empties the backlog, while more are still arriving', async () => {
+      const { store, processor, seen } = await setup({
+        maxQueued: 1,
+        batchSize: 3,
+      });
+      await processor.sweep();
+      // An overflow: what follows is committed unclaimed, in the database.
+      expect(processor.canTake(2)).toBe(false);
+      for (const f of ['x1', 'x2', 'x3', 'x4']) {
+        await store.commit([alert(f)]);
+      }
+      const claimUnprocessed = store.claimUnprocessed;
+      const memoryOpen: boolean[] = [];
+      let arriving = 0;
+      store.claimUnprocessed = async (limit, leaseMs) => {
+        memoryOpen.push(processor.canTake(1));
+        const found = await claimUnprocessed(limit, leaseMs);
+        // Another request committed unclaimed while this claim ran.
+        if (arriving < 2) {
+          await store.commit([alert(`y${++arriving}`)]);
+          processor.backlog();
+        }
+        return found;
+      };
+      processor.backlog();
+      await processor.idle();
+      expect(seen).toEqual(['x1', 'x2', 'x3', 'x4', 'y1', 'y2']);
+      // The second claim found less than a batch: from then on, memory.
+      expect(memoryOpen.slice(0, 3)).toEqual([false, false, true]);
+    });
+
     it('keeps going when processing fails: the claims run out and the signals come back', async () => {
       const knex = await databases.init(databaseId);
       await knex.migrate.latest({ directory: migrationsDir });

@@ -41,7 +41,7 @@ export class SignalProcessor {
       logger: LoggerService;
       batchSize?: number;
       coalesceMs?: number;
-      /** How many claimed signals may wait in memory (default 5,000). */
+      /** How many claimed signals may wait in memory (default 20,000). */
       maxQueued?: number;
     },
   ) {}
@@ -54,7 +54,7 @@ export class SignalProcessor {
    */
   canTake(count: number): boolean {
     if (this.backlogInDatabase) return false;
-    if (this.queue.length + count > (this.options.maxQueued ?? 5_000)) {
+    if (this.queue.length + count > (this.options.maxQueued ?? 20_000)) {
       this.backlogInDatabase = true;
       this.lookInDatabase = true;
       return false;
@@ -133,11 +133,16 @@ export class SignalProcessor {
         if (!this.lookInDatabase) return total;
         const notices = this.backlogNotices;
         batch = await store.claimUnprocessed(batchSize);
-        if (batch.length === 0) {
-          // Announced while the claim ran: it may not have seen them.
-          if (notices !== this.backlogNotices) continue;
-          this.lookInDatabase = false;
+        if (batch.length < batchSize) {
+          // The backlog as the claim found it is taken: new signals may go
+          // through memory again, rather than through the database for as
+          // long as they keep coming. Those committed while the claim ran
+          // were announced, and the next empty drain looks for them.
           this.backlogInDatabase = false;
+          if (notices === this.backlogNotices) this.lookInDatabase = false;
+        }
+        if (batch.length === 0) {
+          if (this.lookInDatabase) continue;
           return total;
         }
       }
