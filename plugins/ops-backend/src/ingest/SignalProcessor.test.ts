@@ -12,7 +12,9 @@ const databases = createTestDatabases();
 describe.each(databases.eachSupportedId())(
   'SignalProcessor on %p',
   databaseId => {
-    async function setup(options: { maxQueued?: number } = {}) {
+    async function setup(
+      options: { maxQueued?: number; batchSize?: number } = {},
+    ) {
       const knex = await databases.init(databaseId);
       await knex.migrate.latest({ directory: migrationsDir });
       const store = new DatabaseSignalStore(knex);
