@@ -25,7 +25,7 @@
  * is the honest bound. Both are printed.
  *
  * Where the time goes is the second table: moments the ops database records
- * (signal received and processed, run created and claimed, remediation step
+ * (signal received, incident opened, run created and claimed, remediation step
  * started), on this process's clock, and for PostgreSQL the transactions
  * each plugin database committed per incident. Profiling (BENCH_AGENT_CPU_PROF)
  * shows the backend CPU-bound under a steady stream: each signal is handled
@@ -90,7 +90,7 @@ interface Timing {
 /** Moments the ops database records on the way, in order. */
 const STAGES = [
   'signal received',
-  'signal processed',
+  'incident opened',
   'run created',
   'run claimed',
   'step started',
@@ -113,7 +113,11 @@ async function readStages(
   try {
     const signals = await db('ops_signals')
       .where({ name: ALERT, status: 'firing' })
-      .select('labels', 'received_at', 'processed_at');
+      .select('labels', 'received_at');
+    // Processing the firing signal opens the incident.
+    const incidents = await db('ops_incidents')
+      .where({ name: ALERT })
+      .select('labels', 'opened_at');
     const runs = await db('ops_runs as r')
       .join('ops_incidents as i', 'i.id', 'r.incident_id')
       .join('ops_run_steps as s', 's.run_id', 'r.id')
@@ -134,7 +138,9 @@ async function readStages(
     for (const row of signals) {
       const stages = of(row.labels);
       stages['signal received'] = onOurClock(row.received_at);
-      stages['signal processed'] = onOurClock(row.processed_at);
+    }
+    for (const row of incidents) {
+      of(row.labels)['incident opened'] = onOurClock(row.opened_at);
     }
     for (const row of runs) {
       const stages = of(row.labels);
@@ -498,8 +504,8 @@ function report(results: Result[]) {
   const spans: Array<[string, (t: Timing) => number]> = [
     ['sent → received', t => t.stages!['signal received'] - t.sentAt],
     [
-      'received → processed',
-      t => t.stages!['signal processed'] - t.stages!['signal received'],
+      'received → opened',
+      t => t.stages!['incident opened'] - t.stages!['signal received'],
     ],
     [
       'received → run created',
