@@ -25,7 +25,7 @@
  * is the honest bound. Both are printed.
  *
  * Where the time goes is the second table: moments the ops database records
- * (signal received, incident opened, run created and claimed, remediation step
+ * (signal received, run created and claimed, remediation step
  * started), on this process's clock, and for PostgreSQL the transactions
  * each plugin database committed per incident. Profiling (BENCH_AGENT_CPU_PROF)
  * shows the backend CPU-bound under a steady stream: each signal is handled
@@ -90,7 +90,6 @@ interface Timing {
 /** Moments the ops database records on the way, in order. */
 const STAGES = [
   'signal received',
-  'incident opened',
   'run created',
   'run claimed',
   'step started',
@@ -114,10 +113,6 @@ async function readStages(
     const signals = await db('ops_signals')
       .where({ name: ALERT, status: 'firing' })
       .select('labels', 'received_at');
-    // Processing the firing signal opens the incident.
-    const incidents = await db('ops_incidents')
-      .where({ name: ALERT })
-      .select('labels', 'opened_at');
     const runs = await db('ops_runs as r')
       .join('ops_incidents as i', 'i.id', 'r.incident_id')
       .join('ops_run_steps as s', 's.run_id', 'r.id')
@@ -138,9 +133,6 @@ async function readStages(
     for (const row of signals) {
       const stages = of(row.labels);
       stages['signal received'] = onOurClock(row.received_at);
-    }
-    for (const row of incidents) {
-      of(row.labels)['incident opened'] = onOurClock(row.opened_at);
     }
     for (const row of runs) {
       const stages = of(row.labels);
@@ -503,10 +495,6 @@ function report(results: Result[]) {
   out += `\nWhere the time goes: ms between the moments the ops database records (p50 / p99)\n`;
   const spans: Array<[string, (t: Timing) => number]> = [
     ['sent → received', t => t.stages!['signal received'] - t.sentAt],
-    [
-      'received → opened',
-      t => t.stages!['incident opened'] - t.stages!['signal received'],
-    ],
     [
       'received → run created',
       t => t.stages!['run created'] - t.stages!['signal received'],

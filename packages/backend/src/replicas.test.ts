@@ -303,8 +303,10 @@ describe('three backend replicas on one PostgreSQL', () => {
       JSON.stringify((await db.raw(sql, { alert: ALERT })).rows);
     return [
       `signals: ${await q(
-        `SELECT status, processed_at IS NOT NULL AS processed, claimed_at IS NOT NULL AS claimed, count(*)
-         FROM ops_signals WHERE name = :alert GROUP BY 1, 2, 3`,
+        `SELECT s.status, s.entity_ref IS NOT NULL AND q.signal_id IS NULL AS processed,
+           q.claimed_at IS NOT NULL AS claimed, count(*)
+         FROM ops_signals s LEFT JOIN ops_signal_queue q ON q.signal_id = s.id
+         WHERE s.name = :alert GROUP BY 1, 2, 3`,
       )}`,
       `incidents: ${await q(
         `SELECT tier, status, count(*) FROM ops_incidents WHERE name = :alert GROUP BY 1, 2`,
@@ -464,7 +466,8 @@ describe('three backend replicas on one PostgreSQL', () => {
           .map(([key]) => key);
       const settled = async () => {
         const { rows } = await db.raw<{ rows: Array<{ unsettled: string }> }>(
-          `SELECT (SELECT count(*) FROM ops_signals WHERE processed_at IS NULL)
+          `SELECT (SELECT count(*) FROM ops_signal_queue)
+             + (SELECT count(*) FROM ops_signals WHERE entity_ref IS NULL)
              + (SELECT count(*) FROM ops_incidents i
                 WHERE i.name = :alert AND i.tier = 'routine' AND i.status <> 'resolved'
                   AND NOT EXISTS (SELECT 1 FROM ops_runs r WHERE r.incident_id = i.id))

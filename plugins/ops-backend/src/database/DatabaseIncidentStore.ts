@@ -271,8 +271,26 @@ export class DatabaseIncidentStore implements IncidentStore {
     // without pause would otherwise be written again at every batch: on
     // PostgreSQL each write is a new version of the row.
     const staleBefore = new Date(at.getTime() - 1000);
+    const isPostgres = String(this.db.client.config.client).includes('pg');
     for (let i = 0; i < keys.length; i += 500) {
       const chunk = keys.slice(i, i + 500);
+      if (isPostgres) {
+        // One round trip: read them all, write the stale ones.
+        const { rows } = await this.db.raw<{
+          rows: Array<Pick<IncidentRow, 'id' | 'entity_ref' | 'fingerprint'>>;
+        }>(
+          `WITH found AS (
+             SELECT id, entity_ref, fingerprint, updated_at FROM ops_incidents
+             WHERE open_key = ANY(?::text[])),
+           touched AS (
+             UPDATE ops_incidents SET updated_at = ?
+             WHERE id IN (SELECT id FROM found WHERE updated_at < ?))
+           SELECT id, entity_ref, fingerprint FROM found`,
+          [chunk, at, staleBefore] as any[],
+        );
+        add(rows);
+        continue;
+      }
       const touched: Array<
         Pick<IncidentRow, 'id' | 'entity_ref' | 'fingerprint' | 'open_key'>
       > = await this.db('ops_incidents')
