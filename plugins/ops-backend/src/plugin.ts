@@ -443,7 +443,9 @@ export const opsPlugin = createBackendPlugin({
           initialDelay: { seconds: 30 },
           fn: async () => {
             await ingest.rerouteUnrouted();
-            await processor.sweep();
+            // Asks for a look in the database and goes on: under steady
+            // load the processor is never idle, and health must be swept.
+            processor.backlog();
             await health.sweep();
           },
         });

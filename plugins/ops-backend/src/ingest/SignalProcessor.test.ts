@@ -73,10 +73,12 @@ describe.each(databases.eachSupportedId())(
         await store.commit([alert('a'), alert('b')], { claim: true }),
       );
       expect(processor.canTake(1)).toBe(false);
-      // Until a drain finds the database empty, later signals join it too.
+      // Until a claim finds less than a batch there, later signals join it
+      // too, each commit announced as the ingest announces it.
       await store.commit([alert('c')]);
+      processor.backlog();
       await store.commit([alert('d')]);
-      processor.kick();
+      processor.backlog();
       await processor.idle();
       expect(seen).toEqual(['a', 'b', 'c', 'd']);
       expect(processor.canTake(1)).toBe(true);
@@ -84,7 +86,8 @@ describe.each(databases.eachSupportedId())(
 
     it('reads the database only when told that signals wait there, or on the sweep', async () => {
       const { store, processor, seen, claims } = await setup();
-      await processor.sweep();
+      processor.backlog();
+      await processor.idle();
       expect(claims()).toBe(1);
       // Committed unclaimed, as a replica whose queue is full does, but
       // nobody says so: drains of this replica's own signals do not look.
@@ -94,7 +97,8 @@ describe.each(databases.eachSupportedId())(
       expect(seen).toEqual(['mine']);
       expect(claims()).toBe(1);
       // The minute's sweep finds it.
-      await processor.sweep();
+      processor.backlog();
+      await processor.idle();
       expect(seen).toEqual(['mine', 'waiting']);
       // Routing by hand says so at once.
       const [unrouted] = await store.commit([
@@ -134,7 +138,8 @@ describe.each(databases.eachSupportedId())(
         maxQueued: 1,
         batchSize: 3,
       });
-      await processor.sweep();
+      processor.backlog();
+      await processor.idle();
       // An overflow: what follows is committed unclaimed, in the database.
       expect(processor.canTake(2)).toBe(false);
       for (const f of ['x1', 'x2', 'x3', 'x4']) {

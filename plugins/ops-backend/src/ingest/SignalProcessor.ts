@@ -22,9 +22,9 @@ export class SignalProcessor {
   private again = false;
   private readonly queue: Signal[] = [];
   // Once the queue in memory overflowed, new signals are committed unclaimed
-  // and join the backlog in the database until a drain finds it empty, so
-  // that they are processed after what arrived before them. True at start:
-  // a restart may find some.
+  // and join the backlog in the database until a claim finds less than a
+  // batch there, so that they are processed after what arrived before them.
+  // True at start: a restart may find some.
   private backlogInDatabase = true;
   // Whether a drain whose queue in memory is empty should look in the
   // database. Looking there for nothing at every drain cost PostgreSQL a
@@ -72,22 +72,14 @@ export class SignalProcessor {
 
   /**
    * Says that signals wait in the database (committed unclaimed, routed by
-   * hand or when their entity appeared), and asks for a drain that reads
-   * them once the queue in memory is empty.
+   * hand or when their entity appeared, or, as the minute's sweep says,
+   * left by a replica that stopped), and asks for a drain that reads them
+   * once the queue in memory is empty.
    */
   backlog(): void {
     this.lookInDatabase = true;
     this.backlogNotices++;
     this.kick();
-  }
-
-  /**
-   * The scheduled pass: reads the database for what waits there, such as the
-   * expired claims of a replica that stopped, and returns once it is done.
-   */
-  async sweep(): Promise<void> {
-    this.backlog();
-    await this.idle();
   }
 
   /** Asks for a drain soon; concurrent asks coalesce into one more pass. */
