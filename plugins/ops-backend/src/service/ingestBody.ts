@@ -102,6 +102,41 @@ export function readBody(req: Request, limit: number): Promise<string> {
   });
 }
 
+/** The body as JSON, or a 400 that says what is wrong with it. */
+export function parseJson(text: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    if (text.trim() === '') {
+      throw new InputError('The body is empty; expected JSON');
+    }
+    throw new InputError(`The body is not valid JSON: ${(e as Error).message}`);
+  }
+  // A NUL character can only come from a \u0000 escape. PostgreSQL text
+  // cannot hold one, so both stores keep U+FFFD in its place.
+  return text.includes('\\u0000') ? withoutNul(value) : value;
+}
+
+function withoutNul(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/\0/g, '\uFFFD');
+  if (Array.isArray(value)) return value.map(withoutNul);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      // Defined, not assigned: a "__proto__" key stays a plain key.
+      Object.defineProperty(out, withoutNul(key) as string, {
+        value: withoutNul(inner),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+  return value;
+}
+
 /**
  * Answers with JSON: what `res.json` does, less the ETag and the
  * content-negotiation a sender never uses.

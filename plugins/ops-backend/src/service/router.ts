@@ -51,7 +51,7 @@ import {
   SignalStore,
 } from '../ingest';
 import { resolveOwnership } from '../ownership';
-import { readBody, sendJson } from './ingestBody';
+import { parseJson, readBody, sendJson } from './ingestBody';
 
 /** Reads the three-layer health of an entity. */
 export interface HealthReader {
@@ -192,40 +192,6 @@ function parseOrThrow<T>(
     throw new InputError(`Invalid ${what}: ${path}: ${issue.message}`);
   }
   return result.data;
-}
-
-function parseJson(text: string): unknown {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    if (text.trim() === '') {
-      throw new InputError('The body is empty; expected JSON');
-    }
-    throw new InputError(`The body is not valid JSON: ${(e as Error).message}`);
-  }
-  // A NUL character can only come from a \u0000 escape. PostgreSQL text
-  // cannot hold one, so both stores keep U+FFFD in its place.
-  return text.includes('\\u0000') ? withoutNul(value) : value;
-}
-
-function withoutNul(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(/\0/g, '\uFFFD');
-  if (Array.isArray(value)) return value.map(withoutNul);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) {
-      // Defined, not assigned: a "__proto__" key stays a plain key.
-      Object.defineProperty(out, withoutNul(key) as string, {
-        value: withoutNul(inner),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
-    return out;
-  }
-  return value;
 }
 
 function actorOf(credentials: BackstageCredentials): string {
