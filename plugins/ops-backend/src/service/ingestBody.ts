@@ -8,7 +8,7 @@ import { createGunzip, createInflate } from 'node:zlib';
  * backend. Alert senders post many small bodies, and for each of them
  * body-parser and `res.json` cost more CPU than storing the alert does
  * (content-type matching, stream bookkeeping, an ETag hash of every answer
- * that no sender ever revalidates). These two functions do only what a
+ * that no sender ever revalidates). The functions here do only what a
  * sender needs.
  */
 
