@@ -99,7 +99,11 @@ function eventRow(id: string, event: NewTimelineEvent) {
 
 /** IncidentStore on the plugin's knex database (SQLite or PostgreSQL). */
 export class DatabaseIncidentStore implements IncidentStore {
-  constructor(private readonly db: Knex) {}
+  private readonly isPostgres: boolean;
+
+  constructor(private readonly db: Knex) {
+    this.isPostgres = String(db.client.config.client).includes('pg');
+  }
 
   async openOrUpdate(
     opening: IncidentOpening,
@@ -271,10 +275,9 @@ export class DatabaseIncidentStore implements IncidentStore {
     // without pause would otherwise be written again at every batch: on
     // PostgreSQL each write is a new version of the row.
     const staleBefore = new Date(at.getTime() - 1000);
-    const isPostgres = String(this.db.client.config.client).includes('pg');
     for (let i = 0; i < keys.length; i += 500) {
       const chunk = keys.slice(i, i + 500);
-      if (isPostgres) {
+      if (this.isPostgres) {
         // One round trip: read them all, write the stale ones.
         const { rows } = await this.db.raw<{
           rows: Array<Pick<IncidentRow, 'id' | 'entity_ref' | 'fingerprint'>>;
@@ -291,29 +294,16 @@ export class DatabaseIncidentStore implements IncidentStore {
         add(rows);
         continue;
       }
-      const touched: Array<
-        Pick<IncidentRow, 'id' | 'entity_ref' | 'fingerprint' | 'open_key'>
-      > = await this.db('ops_incidents')
+      // SQLite runs in process: two statements cost little.
+      add(
+        await this.db<IncidentRow>('ops_incidents')
+          .whereIn('open_key', chunk)
+          .select('id', 'entity_ref', 'fingerprint'),
+      );
+      await this.db('ops_incidents')
         .whereIn('open_key', chunk)
         .where('updated_at', '<', staleBefore)
-        .update({ updated_at: at }, [
-          'id',
-          'entity_ref',
-          'fingerprint',
-          'open_key',
-        ]);
-      add(touched);
-      if (touched.length < chunk.length) {
-        const done = new Set(touched.map(r => r.open_key));
-        add(
-          await this.db<IncidentRow>('ops_incidents')
-            .whereIn(
-              'open_key',
-              chunk.filter(key => !done.has(key)),
-            )
-            .select('id', 'entity_ref', 'fingerprint'),
-        );
-      }
+        .update({ updated_at: at });
     }
     return found;
   }
