@@ -159,55 +159,69 @@ async function measure(
   });
   await routed();
   await cpuAfterSettling(pid);
-  const rows: Row[] = [];
-  for (const [shape, bodies, requests, alerts] of [
-    ['50 alerts/request', batchedBodies, BATCHED, 50],
-    ['1 alert/request', singleBodies, SINGLE, 1],
-    // What a request costs before there is anything to store: in the
-    // backend, Backstage's HTTP stack and authentication.
-    ['0 alerts/request', [alertmanagerBody(0, 0)], SINGLE, 0],
-  ] as const) {
-    const cpuBefore = cpuSeconds(pid);
-    const r = await runLoad({
+  const phases: Array<{
+    shape: string;
+    url: string;
+    headers: Record<string, string>;
+    /** Without bodies, each request is a GET. */
+    bodies?: string[];
+    requests: number;
+    alerts: number;
+  }> = [
+    {
+      shape: '50 alerts/request',
       url,
       headers,
-      bodies: [...bodies],
-      requests,
-      concurrency: CONCURRENCY,
-    });
-    const cpuAfter = await cpuAfterSettling(pid);
-    rows.push({
-      target,
-      shape,
-      alertsPerRequest: alerts,
-      alertsPerSecond: (r.requests * alerts) / r.seconds,
-      requestsPerSecond: r.requests / r.seconds,
-      p50: percentile(r.latenciesMs, 50),
-      p99: percentile(r.latenciesMs, 99),
-      cpuPerRequestUs: ((cpuAfter - cpuBefore) * 1e6) / requests,
-      failures: r.failures,
-    });
-  }
-  if (floorUrl) {
+      bodies: batchedBodies,
+      requests: BATCHED,
+      alerts: 50,
+    },
+    {
+      shape: '1 alert/request',
+      url,
+      headers,
+      bodies: singleBodies,
+      requests: SINGLE,
+      alerts: 1,
+    },
+    // What a request costs before there is anything to store: in the
+    // backend, Backstage's HTTP stack and authentication.
+    {
+      shape: '0 alerts/request',
+      url,
+      headers,
+      bodies: [alertmanagerBody(0, 0)],
+      requests: SINGLE,
+      alerts: 0,
+    },
     // Backstage's own floor: an existing endpoint that needs no token and
     // reads no body, GET /api/ops/health, answered {"status":"ok"}.
+    ...(floorUrl
+      ? [
+          {
+            shape: 'GET, no token',
+            url: floorUrl,
+            headers: {},
+            requests: SINGLE,
+            alerts: 0,
+          },
+        ]
+      : []),
+  ];
+  const rows: Row[] = [];
+  for (const phase of phases) {
     const cpuBefore = cpuSeconds(pid);
-    const r = await runLoad({
-      url: floorUrl,
-      headers: {},
-      requests: SINGLE,
-      concurrency: CONCURRENCY,
-    });
+    const r = await runLoad({ ...phase, concurrency: CONCURRENCY });
     const cpuAfter = await cpuAfterSettling(pid);
     rows.push({
       target,
-      shape: 'GET, no token',
-      alertsPerRequest: 0,
-      alertsPerSecond: 0,
+      shape: phase.shape,
+      alertsPerRequest: phase.alerts,
+      alertsPerSecond: (r.requests * phase.alerts) / r.seconds,
       requestsPerSecond: r.requests / r.seconds,
       p50: percentile(r.latenciesMs, 50),
       p99: percentile(r.latenciesMs, 99),
-      cpuPerRequestUs: ((cpuAfter - cpuBefore) * 1e6) / SINGLE,
+      cpuPerRequestUs: ((cpuAfter - cpuBefore) * 1e6) / phase.requests,
       failures: r.failures,
     });
   }

@@ -109,25 +109,40 @@ function committedSignal(signal: SignalToCommit, id: string): Signal {
 }
 
 /**
- * How PostgreSQL reads each column from a row sent as a JSON array (`r`, in
- * the order of SIGNAL_COLUMNS). Labels and details travel as JSON, not as
+ * How PostgreSQL reads each column from a row sent as a JSON array in the
+ * order of SIGNAL_COLUMNS (`r`). Labels and details travel as JSON, not as
  * strings of JSON, and are stored as the text they were sent as.
  */
-const POSTGRES_FROM_JSON: Record<(typeof SIGNAL_COLUMNS)[number], string> = {
-  source: 'r->>0',
-  layer: 'r->>1',
-  name: 'r->>2',
-  labels: '(r->3)::text',
-  status: 'r->>4',
-  value: '(r->>5)::float8',
-  fingerprint: 'r->>6',
-  observed_at: '(r->>7)::timestamptz',
-  received_at: '(r->>8)::timestamptz',
-  summary: 'r->>9',
-  severity: 'r->>10',
-  entity_ref: 'r->>11',
-  details: "NULLIF((r->12)::text, 'null')",
-};
+const POSTGRES_FROM_JSON = SIGNAL_COLUMNS.map((column, i) => {
+  switch (column) {
+    case 'labels':
+      return `(r->${i})::text`;
+    case 'details':
+      return `NULLIF((r->${i})::text, 'null')`;
+    case 'value':
+      return `(r->>${i})::float8`;
+    case 'observed_at':
+    case 'received_at':
+      return `(r->>${i})::timestamptz`;
+    default:
+      return `r->>${i}`;
+  }
+});
+
+/** Signals in, routed ones queued (claimed if asked), ids out. */
+const POSTGRES_INSERT = `WITH stored AS (
+    INSERT INTO ops_signals (${SIGNAL_COLUMNS.join(', ')})
+    SELECT ${POSTGRES_FROM_JSON.join(', ')}
+    FROM json_array_elements(?::json) AS r
+    RETURNING id, entity_ref),
+  queued AS (
+    INSERT INTO ops_signal_queue (signal_id, claimed_at)
+    SELECT id, ?::timestamptz FROM stored WHERE entity_ref IS NOT NULL)
+  SELECT id FROM stored`;
+
+const SQLITE_INSERT = `INSERT INTO ops_signals (${SIGNAL_COLUMNS.join(
+  ', ',
+)}) VALUES ${ROW_PLACEHOLDERS}`;
 
 function toSignal(row: SignalRow): Signal {
   const details = row.details ? JSON.parse(row.details) : undefined;
@@ -218,6 +233,7 @@ export class DatabaseSignalStore implements SignalStore {
     // A request's signals share one receivedAt.
     let lastReceived: Date | undefined;
     let receivedIso = '';
+    // In the order of SIGNAL_COLUMNS.
     const rows = signals.map(signal => {
       if (signal.receivedAt !== lastReceived) {
         lastReceived = signal.receivedAt;
@@ -239,21 +255,9 @@ export class DatabaseSignalStore implements SignalStore {
         detailsOf(signal),
       ];
     });
-    // Routed signals join the queue, claimed by this replica if asked.
     const { rows: returned } = await this.db.raw<{
       rows: Array<{ id: string }>;
-    }>(
-      `WITH stored AS (
-         INSERT INTO ops_signals (${SIGNAL_COLUMNS.join(', ')})
-         SELECT ${SIGNAL_COLUMNS.map(c => POSTGRES_FROM_JSON[c]).join(', ')}
-         FROM json_array_elements(?::json) AS r
-         RETURNING id, entity_ref),
-       queued AS (
-         INSERT INTO ops_signal_queue (signal_id, claimed_at)
-         SELECT id, ?::timestamptz FROM stored WHERE entity_ref IS NOT NULL)
-       SELECT id FROM stored`,
-      [JSON.stringify(rows), claim ? new Date() : null],
-    );
+    }>(POSTGRES_INSERT, [JSON.stringify(rows), claim ? new Date() : null]);
     // The sequence numbers the rows in the order of the array, but
     // RETURNING does not promise that order.
     return returned
@@ -274,11 +278,7 @@ export class DatabaseSignalStore implements SignalStore {
   ): Promise<string[]> {
     const claimedAt = claim ? Date.now() : null;
     return this.inSqliteTransaction(prepare => {
-      const insert = prepare(
-        `INSERT INTO ops_signals (${SIGNAL_COLUMNS.join(
-          ', ',
-        )}) VALUES ${ROW_PLACEHOLDERS}`,
-      );
+      const insert = prepare(SQLITE_INSERT);
       const queue = prepare(
         'INSERT INTO ops_signal_queue (signal_id, claimed_at) VALUES (?, ?)',
       );
