@@ -64,5 +64,44 @@ describe.each(databases.eachSupportedId())(
       ]);
       expect(await store.get('component:default/unknown')).toEqual([]);
     });
+
+    it('writes a new reason in the same state, and nothing when the reason is the same', async () => {
+      const knex = await databases.init(databaseId);
+      await knex.migrate.latest({ directory: migrationsDir });
+      const store = new DatabaseHealthStore(knex);
+      const row = async () => {
+        const r = await knex('ops_health')
+          .where({ entity_ref: ref, layer: 'product' })
+          .first();
+        return { reason: r.reason, updatedAt: new Date(r.updated_at) };
+      };
+
+      await store.record(ref, 'product', {
+        state: 'failing',
+        reason: '1 alert firing',
+        at: at(0),
+      });
+      await store.record(ref, 'product', {
+        state: 'failing',
+        reason: '2 alerts firing',
+        at: at(1),
+      });
+      expect(await row()).toEqual({
+        reason: '2 alerts firing',
+        updatedAt: at(1),
+      });
+
+      expect(
+        await store.record(ref, 'product', {
+          state: 'failing',
+          reason: '2 alerts firing',
+          at: at(2),
+        }),
+      ).toEqual({ changed: false, since: at(0) });
+      expect(await row()).toEqual({
+        reason: '2 alerts firing',
+        updatedAt: at(1),
+      });
+    });
   },
 );

@@ -42,9 +42,14 @@ export class DatabaseHealthStore implements HealthStore {
         .where({ entity_ref: entityRef, layer })
         .first();
       if (current && current.state === state) {
-        await tx('ops_health')
-          .where({ entity_ref: entityRef, layer })
-          .update({ reason, updated_at: at });
+        // updated_at is when the row last changed: an evaluation that finds
+        // the same state for the same reason, as every batch of a firing
+        // alert does, writes nothing.
+        if (current.reason !== reason) {
+          await tx('ops_health')
+            .where({ entity_ref: entityRef, layer })
+            .update({ reason, updated_at: at });
+        }
         return { changed: false, since: new Date(current.since) };
       }
       await tx('ops_health')
