@@ -9,9 +9,12 @@
  * and of GET /api/ops/health, Backstage's floor), BENCH_CONCURRENCY (default 16),
  * BENCH_INGEST_CPU_PROF (a folder: the backend writes a CPU profile there
  * when it stops).
+ *
+ * Where PostgreSQL runs on this machine, the table also gives its CPU time
+ * per alert (all its processes), since it shares the two cores.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -97,6 +100,8 @@ interface Row {
   p99: number;
   /** CPU time of the server process per request, in microseconds. */
   cpuPerRequestUs: number;
+  /** CPU time of the PostgreSQL server per request, when it runs here. */
+  dbCpuPerRequestUs?: number;
   failures: number;
 }
 
@@ -119,6 +124,27 @@ function cpuSeconds(pid: number): number {
  * some of that work waits on the disk (the notifications backend syncs its
  * SQLite file on every write) and leaves the CPU idle for a moment.
  */
+/**
+ * CPU seconds used so far by the processes of a PostgreSQL server running on
+ * this machine (its connections are pooled and live through a phase), or
+ * undefined when there is none to see.
+ */
+function postgresCpuSeconds(): number | undefined {
+  let total: number | undefined;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') {
+        continue;
+      }
+      total = (total ?? 0) + cpuSeconds(Number(entry));
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return total;
+}
+
 async function cpuAfterSettling(pid: number): Promise<number> {
   let last = cpuSeconds(pid);
   let quiet = 0;
@@ -131,16 +157,20 @@ async function cpuAfterSettling(pid: number): Promise<number> {
   return last;
 }
 
-async function measure(
-  target: string,
-  url: string,
-  headers: Record<string, string>,
-  pid: number,
+async function measure(options: {
+  target: string;
+  url: string;
+  headers: Record<string, string>;
+  /** The server's process. */
+  pid: number;
   /** Resolves once the warm-up's signals are all routed. */
-  routed: () => Promise<void> = async () => {},
+  routed?: () => Promise<void>;
   /** An endpoint that needs no token and reads no body, if any. */
-  floorUrl?: string,
-): Promise<Row[]> {
+  floorUrl?: string;
+  /** Whether the server stores into the PostgreSQL server on this machine. */
+  postgres?: boolean;
+}): Promise<Row[]> {
+  const { target, url, headers, pid, floorUrl } = options;
   const batchedBodies = Array.from({ length: 50 }, (_, i) =>
     alertmanagerBody(50, i),
   );
@@ -157,7 +187,7 @@ async function measure(
     requests: 50,
     concurrency: CONCURRENCY,
   });
-  await routed();
+  await options.routed?.();
   await cpuAfterSettling(pid);
   const phases: Array<{
     shape: string;
@@ -211,8 +241,10 @@ async function measure(
   const rows: Row[] = [];
   for (const phase of phases) {
     const cpuBefore = cpuSeconds(pid);
+    const dbBefore = options.postgres ? postgresCpuSeconds() : undefined;
     const r = await runLoad({ ...phase, concurrency: CONCURRENCY });
     const cpuAfter = await cpuAfterSettling(pid);
+    const dbAfter = options.postgres ? postgresCpuSeconds() : undefined;
     rows.push({
       target,
       shape: phase.shape,
@@ -222,6 +254,9 @@ async function measure(
       p50: percentile(r.latenciesMs, 50),
       p99: percentile(r.latenciesMs, 99),
       cpuPerRequestUs: ((cpuAfter - cpuBefore) * 1e6) / phase.requests,
+      ...(dbBefore !== undefined && dbAfter !== undefined
+        ? { dbCpuPerRequestUs: ((dbAfter - dbBefore) * 1e6) / phase.requests }
+        : {}),
       failures: r.failures,
     });
   }
@@ -255,16 +290,14 @@ async function benchBackend(
       'kind=component,spec.type=service',
       5,
     );
-    return await measure(
-      `backend, ${label}`,
-      `${backend.baseUrl}/api/ops/ingest/alertmanager`,
-      {
-        Authorization: `Bearer ${TOKEN}`,
-      },
-      backend.pid,
+    return await measure({
+      target: `backend, ${label}`,
+      url: `${backend.baseUrl}/api/ops/ingest/alertmanager`,
+      headers: { Authorization: `Bearer ${TOKEN}` },
+      pid: backend.pid,
       // Signals that came before the ops backend's view of the catalog knew
       // the services wait as unrouted until it does.
-      () =>
+      routed: () =>
         waitFor(
           'the warm-up signals to be routed',
           async () => {
@@ -277,8 +310,9 @@ async function benchBackend(
           },
           120_000,
         ).then(() => {}),
-      `${backend.baseUrl}/api/ops/health`,
-    );
+      floorUrl: `${backend.baseUrl}/api/ops/health`,
+      postgres: database.client === 'pg',
+    });
   } finally {
     // Writing a CPU profile takes a while after the signal.
     await backend.stop(process.env.BENCH_INGEST_CPU_PROF ? 120_000 : undefined);
@@ -313,12 +347,13 @@ async function benchBaseline(
       },
       60_000,
     );
-    return await measure(
-      `baseline, ${label}`,
-      `http://127.0.0.1:${port}/`,
-      {},
-      child.pid!,
-    );
+    return await measure({
+      target: `baseline, ${label}`,
+      url: `http://127.0.0.1:${port}/`,
+      headers: {},
+      pid: child.pid!,
+      postgres: knexConfig.client === 'pg',
+    });
   } finally {
     child.kill('SIGTERM');
   }
@@ -368,14 +403,17 @@ async function main() {
         'target'.padEnd(24),
         'shape'.padEnd(18),
         ...['alerts/s', 'req/s', 'p50 ms', 'p99 ms'].map(h => h.padStart(9)),
-        ...['CPU µs/req', 'CPU µs/alert'].map(h => h.padStart(12)),
+        ...['CPU µs/req', 'CPU µs/alert', 'DB µs/alert'].map(h =>
+          h.padStart(12),
+        ),
         'failures',
       ].join(' ')}\n`,
   );
   for (const r of rows) {
-    const perAlert = r.alertsPerRequest
-      ? (r.cpuPerRequestUs / r.alertsPerRequest).toFixed(0)
-      : '-';
+    const perAlert = (us: number | undefined) =>
+      r.alertsPerRequest && us !== undefined
+        ? (us / r.alertsPerRequest).toFixed(0)
+        : '-';
     process.stdout.write(
       `${[
         r.target.padEnd(24),
@@ -385,7 +423,8 @@ async function main() {
         fmt(r.p50, 2),
         fmt(r.p99, 2),
         r.cpuPerRequestUs.toFixed(0).padStart(12),
-        perAlert.padStart(12),
+        perAlert(r.cpuPerRequestUs).padStart(12),
+        perAlert(r.dbCpuPerRequestUs).padStart(12),
         r.failures,
       ].join(' ')}\n`,
     );
