@@ -118,13 +118,6 @@ function cpuSeconds(pid: number): number {
 }
 
 /**
- * The CPU seconds of a process once the work that a load left behind
- * (processing signals after their commit, paging) is done: when it has used
- * less than 5 % of a core for three half seconds in a row. Three, because
- * some of that work waits on the disk (the notifications backend syncs its
- * SQLite file on every write) and leaves the CPU idle for a moment.
- */
-/**
  * CPU seconds used so far by the processes of a PostgreSQL server running on
  * this machine (its connections are pooled and live through a phase), or
  * undefined when there is none to see.
@@ -145,6 +138,13 @@ function postgresCpuSeconds(): number | undefined {
   return total;
 }
 
+/**
+ * The CPU seconds of a process once the work that a load left behind
+ * (processing signals after their commit, paging) is done: when it has used
+ * less than 5 % of a core for three half seconds in a row. Three, because
+ * some of that work waits on the disk (the notifications backend syncs its
+ * SQLite file on every write) and leaves the CPU idle for a moment.
+ */
 async function cpuAfterSettling(pid: number): Promise<number> {
   let last = cpuSeconds(pid);
   let quiet = 0;
