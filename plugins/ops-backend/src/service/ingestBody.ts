@@ -113,20 +113,24 @@ export function parseJson(text: string): unknown {
     }
     throw new InputError(`The body is not valid JSON: ${(e as Error).message}`);
   }
-  // A NUL character can only come from a \u0000 escape. PostgreSQL text
-  // cannot hold one, so both stores keep U+FFFD in its place.
-  return text.includes('\\u0000') ? withoutNul(value) : value;
+  // A NUL character, or half of a surrogate pair, can only come from a \u
+  // escape. PostgreSQL text can hold neither, so both stores keep U+FFFD in
+  // its place (as Go's JSON decoder does with a lone surrogate).
+  return /\\u(0000|[dD][89a-fA-F])/.test(text) ? wellFormed(value) : value;
 }
 
-function withoutNul(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(/\0/g, '\uFFFD');
-  if (Array.isArray(value)) return value.map(withoutNul);
+const NOT_TEXT =
+  /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function wellFormed(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(NOT_TEXT, '\uFFFD');
+  if (Array.isArray(value)) return value.map(wellFormed);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
       // Defined, not assigned: a "__proto__" key stays a plain key.
-      Object.defineProperty(out, withoutNul(key) as string, {
-        value: withoutNul(inner),
+      Object.defineProperty(out, wellFormed(key) as string, {
+        value: wellFormed(inner),
         enumerable: true,
         writable: true,
         configurable: true,

@@ -828,5 +828,26 @@ describe.each(databases.eachSupportedId())(
       expect(waiting.labels.note).toBe(kept);
       expect(waiting.summary).toBe(kept);
     });
+
+    it('stores a lone surrogate as U+FFFD, in labels and in text columns', async () => {
+      const server = await start({
+        database: await databases.init(databaseId),
+      });
+      const body = alertmanagerBody('firing', 'legacy-billing');
+      (body.alerts[0].labels as Record<string, string>).note = 'a \ud800 b';
+      body.alerts[0].annotations.summary = 'c \udc00 d EMOJI';
+      const res = await rawPost(
+        server,
+        '/api/ops/ingest/alertmanager',
+        {},
+        // A pair sent as two escapes is one character, and stays.
+        JSON.stringify(body).replace('EMOJI', '\\ud83d\\udea8'),
+      );
+      expect(res.json).toEqual({ accepted: 1, rejected: [], unrouted: 1 });
+      const queue = await request(server).get('/api/ops/unrouted').set(user());
+      const [waiting] = queue.body.items;
+      expect(waiting.labels.note).toBe('a \uFFFD b');
+      expect(waiting.summary).toBe('c \uFFFD d 🚨');
+    });
   },
 );
