@@ -2,6 +2,7 @@ import { InputError } from '@backstage/errors';
 import type { Request, Response } from 'express';
 import { Readable, Transform } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
+import { mayHoldNonText, wellFormed } from './wellFormed';
 
 /**
  * Reading and answering on the ingestion endpoints, the hottest path of the
@@ -113,32 +114,7 @@ export function parseJson(text: string): unknown {
     }
     throw new InputError(`The body is not valid JSON: ${(e as Error).message}`);
   }
-  // A NUL character, or half of a surrogate pair, can only come from a \u
-  // escape. PostgreSQL text can hold neither, so both stores keep U+FFFD in
-  // its place (as Go's JSON decoder does with a lone surrogate).
-  return /\\u(0000|[dD][89a-fA-F])/.test(text) ? wellFormed(value) : value;
-}
-
-const NOT_TEXT =
-  /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-function wellFormed(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(NOT_TEXT, '\uFFFD');
-  if (Array.isArray(value)) return value.map(wellFormed);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) {
-      // Defined, not assigned: a "__proto__" key stays a plain key.
-      Object.defineProperty(out, wellFormed(key) as string, {
-        value: wellFormed(inner),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
-    return out;
-  }
-  return value;
+  return mayHoldNonText(text) ? wellFormed(value) : value;
 }
 
 /**

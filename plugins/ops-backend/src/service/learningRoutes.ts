@@ -29,6 +29,7 @@ import {
   parseOrInputError,
   StoredRunbookService,
 } from '../learning';
+import { wellFormedJsonBody } from './wellFormed';
 
 /** What the learning routes call. */
 export interface LearningRoutesOptions {
@@ -104,7 +105,7 @@ export function addLearningRoutes(
 ): void {
   const { httpAuth, permissions, userInfo } = options;
   const routes = Router();
-  const jsonBody = express.json({ limit: '256kb' });
+  const jsonBody = wellFormedJsonBody('256kb');
 
   async function allowed(
     credentials: BackstageCredentials,

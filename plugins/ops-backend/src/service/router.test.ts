@@ -849,5 +849,32 @@ describe.each(databases.eachSupportedId())(
       expect(waiting.labels.note).toBe('a \uFFFD b');
       expect(waiting.summary).toBe('c \uFFFD d 🚨');
     });
+
+    it('keeps what people write whole, with NUL and lone surrogates as U+FFFD', async () => {
+      const server = await start({
+        database: await databases.init(databaseId),
+      });
+      await request(server)
+        .post('/api/ops/ingest/alertmanager')
+        .set(sender())
+        .send(alertmanagerBody('firing'))
+        .expect(200);
+      const incident = await eventually(async () => {
+        const res = await request(server).get('/api/ops/incidents').set(user());
+        return res.body.items?.[0];
+      });
+      const note = await request(server)
+        .post(`/api/ops/incidents/${incident.id}/notes`)
+        .set(user())
+        .set('Content-Type', 'application/json')
+        .send('{"message":"nul \\u0000, half \\ud800, pair \\ud83d\\udea8"}');
+      expect(note.status).toBe(201);
+      const read = await request(server)
+        .get(`/api/ops/incidents/${incident.id}`)
+        .set(user());
+      expect(read.body.timeline.map((e: any) => e.message)).toContain(
+        'nul \uFFFD, half \uFFFD, pair 🚨',
+      );
+    });
   },
 );

@@ -52,6 +52,7 @@ import {
 } from '../ingest';
 import { resolveOwnership } from '../ownership';
 import { parseJson, readBody, sendJson } from './ingestBody';
+import { wellFormedJsonBody } from './wellFormed';
 
 /** Reads the three-layer health of an entity. */
 export interface HealthReader {
@@ -209,7 +210,7 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { httpAuth, permissions, catalog, config, incidents, health } = options;
   const router = Router();
-  const jsonBody = express.json({ limit: '64kb' });
+  const jsonBody = wellFormedJsonBody('64kb');
 
   async function authorize(
     req: express.Request,
