@@ -63,6 +63,41 @@ describe.each(databases.eachSupportedId())(
       expect(await store.get('not-a-number')).toBeUndefined();
     });
 
+    it('answers a sample without the fields it lacks, as a read does', async () => {
+      const store = await createStore();
+      const returned = await store.commit([
+        {
+          source: 'generic',
+          layer: 'outcome',
+          name: 'orders_per_minute',
+          labels: {},
+          value: 0,
+          fingerprint: 'orders',
+          observedAt: '2026-11-24T10:00:00.000Z',
+          receivedAt: new Date('2026-11-24T10:00:01.000Z'),
+          summary: '',
+          entityRef: 'component:default/checkout-api',
+          links: [],
+          nameHints: [],
+          details: {},
+        },
+      ]);
+      expect(returned).toEqual(await store.claimUnprocessed(10));
+      expect(Object.keys(returned[0]).sort()).toEqual([
+        'entityRef',
+        'fingerprint',
+        'id',
+        'labels',
+        'layer',
+        'name',
+        'observedAt',
+        'receivedAt',
+        'source',
+        'value',
+      ]);
+      expect(returned[0].value).toBe(0);
+    });
+
     it('answers timestamps as a read gives them back, whatever form they came in', async () => {
       const store = await createStore();
       const returned = await store.commit([

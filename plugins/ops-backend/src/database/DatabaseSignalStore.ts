@@ -93,19 +93,39 @@ function isoOf(value: string): string {
     : toIso(value);
 }
 
-/** A signal as `toSignal` reads it back, without reading it back. */
-function committedSignal(signal: SignalToCommit, id: string): Signal {
-  const { receivedAt, entityRef, links, nameHints, details, ...rest } = signal;
-  return {
-    ...rest,
+/**
+ * A signal as `toSignal` reads it back, without reading it back. Built key by
+ * key: an object rest over the signal cost more than the rest of the commit
+ * in a profile of a batch on PostgreSQL.
+ */
+function committedSignal(
+  signal: SignalToCommit,
+  id: string,
+  receivedAt: string,
+): Signal {
+  const committed: Signal = {
     id,
+    source: signal.source,
+    layer: signal.layer,
+    name: signal.name,
+    labels: signal.labels,
+    fingerprint: signal.fingerprint,
     observedAt: isoOf(signal.observedAt),
-    receivedAt: receivedAt.toISOString(),
-    ...(entityRef ? { entityRef } : {}),
-    ...(links?.length ? { links } : {}),
-    ...(nameHints?.length ? { nameHints } : {}),
-    ...(details && Object.keys(details).length ? { details } : {}),
+    receivedAt,
   };
+  if (signal.status) committed.status = signal.status;
+  if (signal.value !== undefined && signal.value !== null) {
+    committed.value = signal.value;
+  }
+  if (signal.summary) committed.summary = signal.summary;
+  if (signal.severity) committed.severity = signal.severity;
+  if (signal.entityRef) committed.entityRef = signal.entityRef;
+  if (signal.links?.length) committed.links = signal.links;
+  if (signal.nameHints?.length) committed.nameHints = signal.nameHints;
+  if (signal.details && Object.keys(signal.details).length) {
+    committed.details = signal.details;
+  }
+  return committed;
 }
 
 /**
@@ -212,7 +232,16 @@ export class DatabaseSignalStore implements SignalStore {
     const ids = this.isPostgres
       ? await this.insertPostgres(signals, claim)
       : await this.insertSqlite(signals, claim);
-    return signals.map((signal, i) => committedSignal(signal, ids[i]));
+    // A request's signals share one receivedAt.
+    let lastReceived: Date | undefined;
+    let receivedIso = '';
+    return signals.map((signal, i) => {
+      if (signal.receivedAt !== lastReceived) {
+        lastReceived = signal.receivedAt;
+        receivedIso = lastReceived.toISOString();
+      }
+      return committedSignal(signal, ids[i], receivedIso);
+    });
   }
 
   /**
