@@ -530,19 +530,20 @@ describe('ingestion', () => {
   });
 });
 
-describe('incidents', () => {
-  async function openOne(server: any) {
-    await request(server)
-      .post('/api/ops/ingest/alertmanager')
-      .set(sender())
-      .send(alertmanagerBody('firing'))
-      .expect(200);
-    return eventually(async () => {
-      const res = await request(server).get('/api/ops/incidents').set(user());
-      return res.body.items?.[0];
-    });
-  }
+/** Posts a firing alert and waits for the incident it opens. */
+async function openOne(server: any) {
+  await request(server)
+    .post('/api/ops/ingest/alertmanager')
+    .set(sender())
+    .send(alertmanagerBody('firing'))
+    .expect(200);
+  return eventually(async () => {
+    const res = await request(server).get('/api/ops/incidents').set(user());
+    return res.body.items?.[0];
+  });
+}
 
+describe('incidents', () => {
   it('acknowledges, takes notes and resolves, recording who', async () => {
     const server = await start();
     const incident = await openOne(server);
@@ -854,15 +855,7 @@ describe.each(databases.eachSupportedId())(
       const server = await start({
         database: await databases.init(databaseId),
       });
-      await request(server)
-        .post('/api/ops/ingest/alertmanager')
-        .set(sender())
-        .send(alertmanagerBody('firing'))
-        .expect(200);
-      const incident = await eventually(async () => {
-        const res = await request(server).get('/api/ops/incidents').set(user());
-        return res.body.items?.[0];
-      });
+      const incident = await openOne(server);
       const note = await request(server)
         .post(`/api/ops/incidents/${incident.id}/notes`)
         .set(user())
