@@ -94,6 +94,22 @@ function isoOf(value: string): string {
 }
 
 /**
+ * Date.toISOString that reuses its last answer: a request's signals share
+ * one receivedAt, written once instead of once per signal.
+ */
+function lastIsoString(): (date: Date) => string {
+  let last: Date | undefined;
+  let iso = '';
+  return date => {
+    if (date !== last) {
+      last = date;
+      iso = date.toISOString();
+    }
+    return iso;
+  };
+}
+
+/**
  * A signal as `toSignal` reads it back, without reading it back. Built key by
  * key: an object rest over the signal cost more than the rest of the commit
  * in a profile of a batch on PostgreSQL.
@@ -232,16 +248,10 @@ export class DatabaseSignalStore implements SignalStore {
     const ids = this.isPostgres
       ? await this.insertPostgres(signals, claim)
       : await this.insertSqlite(signals, claim);
-    // A request's signals share one receivedAt.
-    let lastReceived: Date | undefined;
-    let receivedIso = '';
-    return signals.map((signal, i) => {
-      if (signal.receivedAt !== lastReceived) {
-        lastReceived = signal.receivedAt;
-        receivedIso = lastReceived.toISOString();
-      }
-      return committedSignal(signal, ids[i], receivedIso);
-    });
+    const receivedIso = lastIsoString();
+    return signals.map((signal, i) =>
+      committedSignal(signal, ids[i], receivedIso(signal.receivedAt)),
+    );
   }
 
   /**
@@ -257,15 +267,9 @@ export class DatabaseSignalStore implements SignalStore {
     signals: SignalToCommit[],
     claim: boolean,
   ): Promise<string[]> {
-    // A request's signals share one receivedAt.
-    let lastReceived: Date | undefined;
-    let receivedIso = '';
+    const receivedIso = lastIsoString();
     // In the order of SIGNAL_COLUMNS.
     const rows = signals.map(signal => {
-      if (signal.receivedAt !== lastReceived) {
-        lastReceived = signal.receivedAt;
-        receivedIso = lastReceived.toISOString();
-      }
       const details = detailsOf(signal);
       return [
         signal.source,
@@ -276,7 +280,7 @@ export class DatabaseSignalStore implements SignalStore {
         signal.value ?? null,
         signal.fingerprint,
         signal.observedAt,
-        receivedIso,
+        receivedIso(signal.receivedAt),
         signal.summary ?? null,
         signal.severity ?? null,
         signal.entityRef ?? null,
