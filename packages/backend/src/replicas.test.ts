@@ -396,17 +396,26 @@ describe('three backend replicas on one PostgreSQL', () => {
         },
         120_000,
       );
+      // Each replica's view of the catalog is its own and reloads on its
+      // own clock: one may know checkout-api some seconds after another.
       for (const replica of replicas) {
-        const res = await fetch(
-          `${replica.baseUrl}/api/ops/runbooks?entityRef=${encodeURIComponent(
-            ENTITY,
-          )}`,
-          { headers: { Authorization: `Bearer ${TOKEN}` } },
-        );
-        const text = await res.text();
-        if (!text.includes(RUNBOOK)) {
-          throw new Error(`${replica.name} did not load the runbook: ${text}`);
-        }
+        let last = '';
+        await waitFor(
+          `${replica.name} to load the runbook`,
+          async () => {
+            const res = await fetch(
+              `${
+                replica.baseUrl
+              }/api/ops/runbooks?entityRef=${encodeURIComponent(ENTITY)}`,
+              { headers: { Authorization: `Bearer ${TOKEN}` } },
+            );
+            last = await res.text();
+            return last.includes(RUNBOOK) ? true : undefined;
+          },
+          60_000,
+        ).catch(() => {
+          throw new Error(`${replica.name} did not load the runbook: ${last}`);
+        });
       }
     } catch (e) {
       throw withTails(e);
